@@ -1,0 +1,248 @@
+"""Analysing a compiled model: one streaming pass over the outcome space.
+
+:func:`analyze` enumerates the space chunk by chunk (memory bounded by the chunk size and the
+size of the Pareto frontier), reduces each chunk to its zone statistics
+(:mod:`simulator.solvers.zone`) and to the Pareto frontier of its acceptable outcomes, merges
+those, then applies the solution concepts to the frontier. Every concept's choice under the
+contract's tie-breaking is Pareto-optimal (a dominated outcome has no larger score and a
+strictly smaller sum of gains), so solving on the frontier gives the same outcome as solving
+on the whole acceptable set.
+
+:func:`evaluate` judges one proposal, fixing some or all issues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from simulator.model.compiled import ACCEPT_ATOL, MAX_OUTCOMES, Model
+from simulator.model.space import DEFAULT_CHUNK
+from simulator.results import Analysis, Evaluation, Frontier, LotterySolution, Solution
+from simulator.solvers.egalitarian import egalitarian
+from simulator.solvers.kalai import kalai
+from simulator.solvers.lottery import kalai_lottery, nash_lottery
+from simulator.solvers.nash import nash
+from simulator.solvers.pareto import pareto_mask
+from simulator.solvers.selection import Choice
+from simulator.solvers.utilitarian import utilitarian
+from simulator.solvers.zone import ZoneScan, combine, finish, scan_chunk
+
+__all__ = ["CONCEPTS", "analyze", "evaluate"]
+
+#: Solution concepts that choose one outcome, in report order.
+CONCEPTS = ("nash", "kalai", "egalitarian", "utilitarian")
+
+
+def _signatory_lines(model: Model) -> list[int]:
+    return [j for j, rl in enumerate(model.red_lines) if model.signatories[rl.party]]
+
+
+def analyze(
+    model: Model,
+    concepts: Iterable[str] = CONCEPTS,
+    *,
+    lotteries: bool = False,
+    chunk_size: int = DEFAULT_CHUNK,
+    max_outcomes: int = MAX_OUTCOMES,
+) -> Analysis:
+    """Zone, Pareto frontier and solution concepts of a model, by exact enumeration.
+
+    Parameters
+    ----------
+    model : a compiled model (:func:`simulator.model.compile_model`).
+    concepts : which of ``nash``, ``kalai``, ``egalitarian``, ``utilitarian`` to solve.
+    lotteries : also solve Nash and Kalai-Smorodinsky over randomised agreements.
+    chunk_size : outcomes evaluated at once (results do not depend on it).
+    max_outcomes : refuse larger spaces at once (:class:`~simulator.errors.SpaceTooLargeError`).
+
+    Returns
+    -------
+    Analysis
+    """
+    concepts = tuple(concepts)
+    unknown = set(concepts) - set(CONCEPTS)
+    if unknown:
+        raise ValueError(f"unknown concepts {sorted(unknown)}; known: {', '.join(CONCEPTS)}")
+    model.check_size(max_outcomes)
+    sig = model.signatories
+    res = model.reservations
+    lines = _signatory_lines(model)
+
+    scan: ZoneScan | None = None
+    front_idx = np.zeros(0, dtype=np.int64)
+    front_u = np.zeros((0, len(model.parties)))
+    for start, levels in model.space.chunks(chunk_size):
+        u = model.utilities(levels)
+        gains = u[:, sig] - res[sig]
+        allowed = model.constraint_mask(levels)
+        breaks = model.red_line_breaks(levels)[:, lines]
+        part = scan_chunk(gains, allowed, breaks, ACCEPT_ATOL)
+        scan = part if scan is None else combine(scan, part)
+        acceptable = allowed & ~breaks.any(axis=1) & (gains >= -ACCEPT_ATOL).all(axis=1)
+        if acceptable.any():
+            idx = np.concatenate([front_idx, start + np.flatnonzero(acceptable)])
+            uu = np.vstack([front_u, u[acceptable]])
+            keep = pareto_mask(uu[:, sig])
+            front_idx, front_u = idx[keep], uu[keep]
+    assert scan is not None  # a space has at least one outcome
+    order = np.argsort(front_idx, kind="stable")
+    frontier = Frontier(front_idx[order], front_u[order])
+
+    sig_names = tuple(n for n, s in zip(model.party_names, sig) if s)
+    line_info = [
+        (model.party_names[model.red_lines[j].party], model.red_lines[j].text()) for j in lines
+    ]
+    zone = finish(scan, sig_names, list(res[sig]), line_info, ACCEPT_ATOL)
+
+    g = frontier.utilities[:, sig] - res[sig]
+    solvers = {
+        "nash": lambda: nash(g, model.power[sig]),
+        "kalai": lambda: kalai(g),
+        "egalitarian": lambda: egalitarian(g),
+        "utilitarian": lambda: utilitarian(g),
+    }
+    solutions = {c: _solution(model, frontier, c, solvers[c]()) for c in concepts}
+    if c_utilitarian := solutions.get("utilitarian"):
+        solutions["utilitarian"] = _with_objective(
+            c_utilitarian, float(sum(c_utilitarian.utilities[n] for n in sig_names))
+        )
+    mixes: dict[str, LotterySolution | None] = {}
+    if lotteries:
+        mixes["nash"] = _lottery(model, frontier, "nash", nash_lottery(g, model.power[sig]))
+        mixes["kalai"] = _lottery(model, frontier, "kalai", kalai_lottery(g))
+    return Analysis(
+        parties=model.party_names,
+        signatories=sig_names,
+        reservations=dict(zip(model.party_names, map(float, res))),
+        outcome_count=model.space.count,
+        zone=zone,
+        pareto=frontier,
+        solutions=solutions,
+        lotteries=mixes,
+    )
+
+
+def _with_objective(s: Solution, objective: float) -> Solution:
+    return Solution(s.concept, s.index, s.outcome, s.utilities, s.gains, objective)
+
+
+def _per_party(model: Model, values: np.ndarray) -> dict[str, float]:
+    return {n: float(v) for n, v in zip(model.party_names, values)}
+
+
+def _solution(model: Model, frontier: Frontier, concept: str, choice: Choice | None):
+    if choice is None:
+        return None
+    u = frontier.utilities[choice.row]
+    index = int(frontier.indices[choice.row])
+    return Solution(
+        concept=concept,
+        index=index,
+        outcome=model.outcome(index),
+        utilities=_per_party(model, u),
+        gains=_per_party(model, u - model.reservations),
+        objective=choice.objective,
+    )
+
+
+def _lottery(model: Model, frontier: Frontier, concept: str, mix) -> LotterySolution | None:
+    if mix is None:
+        return None
+    idx = tuple(int(frontier.indices[r]) for r in mix.rows)
+    u = mix.probabilities @ frontier.utilities[mix.rows]
+    return LotterySolution(
+        concept=concept,
+        indices=idx,
+        outcomes=tuple(model.outcome(i) for i in idx),
+        probabilities=tuple(float(p) for p in mix.probabilities),
+        utilities=_per_party(model, u),
+        gains=_per_party(model, u - model.reservations),
+        gap=mix.gap,
+    )
+
+
+def evaluate(
+    model: Model,
+    outcome: Mapping[str, str | float],
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    max_outcomes: int = MAX_OUTCOMES,
+) -> Evaluation:
+    """Judge a proposal that fixes some or all issues.
+
+    Utilities are exact at the proposal's numbers (a continuous issue may be fixed off its
+    grid). Issues left open range over their levels; ranges, red lines and acceptance are
+    then taken over every completion that obeys the constraints (over all completions when
+    none does, which ``constraints_ok`` reports as False).
+
+    Examples
+    --------
+    >>> from simulator.model import DiscreteIssue, Party, TableValue, compile_model
+    >>> deal = DiscreteIssue("deal", ("a", "b"))
+    >>> m = compile_model([deal], [
+    ...     Party("p", 0.5, {"deal": 1}, {"deal": TableValue((1.0, 0.0))}),
+    ...     Party("q", 0.5, {"deal": 1}, {"deal": TableValue((0.6, 1.0))})])
+    >>> e = evaluate(m, {"deal": "a"})
+    >>> e.accepts, e.agreed
+    ({'p': True, 'q': True}, True)
+    >>> evaluate(m, {}).accepts
+    {'p': None, 'q': True}
+    """
+    sub = model.restrict(outcome)
+    sub.check_size(max_outcomes)
+    names = model.party_names
+    n_lines = len(model.red_lines)
+    lo = np.full(len(names), np.inf)
+    hi = np.full(len(names), -np.inf)
+    any_break = np.zeros(n_lines, dtype=bool)
+    all_break = np.ones(n_lines, dtype=bool)
+    any_ok = np.zeros(len(names), dtype=bool)
+    all_ok = np.ones(len(names), dtype=bool)
+    n_allowed = 0
+    for use_all in (False, True):
+        for _, levels in sub.space.chunks(chunk_size):
+            allowed = sub.constraint_mask(levels)
+            take = np.ones_like(allowed) if use_all else allowed
+            if not take.any():
+                continue
+            n_allowed += int(allowed.sum())
+            u = sub.utilities(levels)[take]
+            breaks = sub.red_line_breaks(levels)[take]
+            lo = np.minimum(lo, u.min(axis=0))
+            hi = np.maximum(hi, u.max(axis=0))
+            any_break |= breaks.any(axis=0)
+            all_break &= breaks.all(axis=0)
+            owner = np.array([rl.party for rl in model.red_lines], dtype=np.intp)
+            party_break = np.zeros((u.shape[0], len(names)), dtype=bool)
+            for j in range(n_lines):
+                party_break[:, owner[j]] |= breaks[:, j]
+            acc = (u >= model.reservations - ACCEPT_ATOL) & ~party_break
+            any_ok |= acc.any(axis=0)
+            all_ok &= acc.all(axis=0)
+        if n_allowed:
+            break
+    total = sub.space.count
+    constraints_ok = True if n_allowed == total else (False if n_allowed == 0 else None)
+    res = model.reservations
+
+    def lines_of(j_mask: np.ndarray, party: int) -> tuple[str, ...]:
+        return tuple(
+            str(rl.rule) for j, rl in enumerate(model.red_lines) if rl.party == party and j_mask[j]
+        )
+
+    return Evaluation(
+        outcome=dict(outcome),
+        open_issues=tuple(n for n in model.issue_names if n not in outcome),
+        utility={n: (float(lo[i]), float(hi[i])) for i, n in enumerate(names)},
+        gain={n: (float(lo[i] - res[i]), float(hi[i] - res[i])) for i, n in enumerate(names)},
+        broken={n: lines_of(all_break, i) for i, n in enumerate(names)},
+        maybe_broken={n: lines_of(any_break & ~all_break, i) for i, n in enumerate(names)},
+        accepts={
+            n: (True if all_ok[i] else (False if not any_ok[i] else None))
+            for i, n in enumerate(names)
+        },
+        constraints_ok=constraints_ok,
+        signatories=tuple(n for n, s in zip(names, model.signatories) if s),
+    )

@@ -1,0 +1,180 @@
+"""Result types: immutable records that solvers and analyses return and reports read.
+
+"No agreement" is always explicit: a :class:`Zone` whose ``exists`` is false, and ``None``
+in place of a :class:`Solution` or :class:`LotterySolution`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Analysis",
+    "Blocker",
+    "Evaluation",
+    "Frontier",
+    "LotterySolution",
+    "Solution",
+    "Zone",
+]
+
+Outcome = Mapping[str, "str | float"]
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A single requirement whose removal alone opens a closed zone or widens an open one.
+
+    ``kind`` is ``"reservation"`` or ``"red_line"``; ``requirement`` is its text
+    (``"reservation 0.35"``, ``"red_line: nato not_in [member]"``); ``count_without`` and
+    ``slack_without`` describe the zone without it (``slack_without`` is ``None`` when
+    nothing would be feasible, or when no other signatory's reservation is left to measure).
+    """
+
+    party: str
+    kind: str
+    requirement: str
+    count_without: int
+    slack_without: float | None
+    opens: bool
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The zone of possible agreement (ZOPA) among the signatories.
+
+    Attributes
+    ----------
+    exists : some outcome is acceptable to every signatory.
+    slack : largest ``t`` such that an outcome allowed by the constraints and every
+        signatory's red lines gives each signatory at least ``reservation + t``: the margin
+        when ``>= 0``, minus the bargaining gap when negative; ``None`` if no outcome obeys the
+        constraints and red lines at all.
+    count, share : acceptable outcomes, and their share of all ``total`` outcomes.
+    feasible : outcomes obeying the constraints and the signatories' red lines.
+    blocking : requirements whose removal alone would open (or widen) the zone.
+    reach : per signatory, the best utility it can get while obeying the constraints and red
+        lines and every *other* signatory still accepts (``None`` if nothing qualifies). Where a
+        signatory's reach is below its reservation there is no zone.
+    """
+
+    exists: bool
+    slack: float | None
+    count: int
+    share: float
+    total: int
+    feasible: int
+    blocking: tuple[Blocker, ...]
+    reach: Mapping[str, float | None]
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """The Pareto frontier of the acceptable outcomes (over the signatories' utilities).
+
+    ``indices`` are enumeration numbers, ascending; ``utilities`` is ``(count, n_parties)``
+    with a column for every party, signatories or not.
+    """
+
+    indices: np.ndarray
+    utilities: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return int(self.indices.size)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """One outcome chosen by a solution concept.
+
+    ``objective`` is the concept's score at the outcome (for Nash the log of the weighted
+    product, for Kalai-Smorodinsky the smallest share of an ideal gain, for egalitarian the
+    smallest gain, for utilitarian the sum of signatories' utilities).
+    """
+
+    concept: str
+    index: int
+    outcome: Outcome
+    utilities: Mapping[str, float]
+    gains: Mapping[str, float]
+    objective: float
+
+
+@dataclass(frozen=True)
+class LotterySolution:
+    """A randomised agreement: outcomes drawn with the given probabilities.
+
+    ``utilities`` and ``gains`` are expectations; ``gap`` bounds the shortfall of the
+    objective from the optimum (the solver's stated tolerance).
+    """
+
+    concept: str
+    indices: tuple[int, ...]
+    outcomes: tuple[Outcome, ...]
+    probabilities: tuple[float, ...]
+    utilities: Mapping[str, float]
+    gains: Mapping[str, float]
+    gap: float
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything :func:`simulator.analyze` finds about one compiled model.
+
+    ``solutions`` maps each concept asked for (``nash``, ``kalai``, ``egalitarian``,
+    ``utilitarian``) to its :class:`Solution`, or ``None`` where no zone exists; likewise
+    ``lotteries`` (empty unless asked for).
+    """
+
+    parties: tuple[str, ...]
+    signatories: tuple[str, ...]
+    reservations: Mapping[str, float]
+    outcome_count: int
+    zone: Zone
+    pareto: Frontier
+    solutions: Mapping[str, Solution | None]
+    lotteries: Mapping[str, LotterySolution | None]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A proposal judged against the model: all issues fixed, or some left open.
+
+    Attributes
+    ----------
+    outcome : the issues the proposal fixes.
+    open_issues : the issues it leaves open (ranges are over every way to settle them that
+        obeys the constraints, or over all ways if none does).
+    utility : per party, ``(min, max)`` utility (equal when nothing is open).
+    gain : per party, ``(min, max)`` gain over its reservation.
+    broken : per party, the red lines broken by every completion (always broken).
+    maybe_broken : per party, red lines broken by some completions but not all.
+    accepts : per party, True if every completion is acceptable to it, False if none is,
+        ``None`` if it depends on the open issues.
+    constraints_ok : True if every completion obeys the constraints, False if none does,
+        ``None`` if some do.
+    signatories : the parties who must accept (see :attr:`agreed`).
+    """
+
+    outcome: Outcome
+    open_issues: tuple[str, ...]
+    utility: Mapping[str, tuple[float, float]]
+    gain: Mapping[str, tuple[float, float]]
+    broken: Mapping[str, tuple[str, ...]]
+    maybe_broken: Mapping[str, tuple[str, ...]]
+    accepts: Mapping[str, bool | None]
+    constraints_ok: bool | None
+    signatories: tuple[str, ...]
+
+    @property
+    def agreed(self) -> bool | None:
+        """Whether every signatory accepts: False if one refuses outright, None if it
+        depends on the open issues."""
+        votes = [self.accepts[s] for s in self.signatories]
+        if any(v is False for v in votes):
+            return False
+        return None if any(v is None for v in votes) else True

@@ -1,0 +1,49 @@
+"""Choosing one outcome: the contract's tie-breaking, shared by every solution concept.
+
+Each concept scores the acceptable outcomes; the chosen outcome has the best score, ties
+broken by the larger sum of gains, then by the first outcome in enumeration order. Scores
+that agree to a relative ``TIE_RTOL`` count as tied, so that two outcomes whose products are
+equal mathematically are not told apart by rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["TIE_RTOL", "Choice", "choose"]
+
+TIE_RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The row a solver chose, and the value of its objective there."""
+
+    row: int
+    objective: float
+
+
+def _near_max(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    masked = np.where(among, values, -np.inf)
+    top = masked.max()
+    if np.isneginf(top):
+        return among & np.isneginf(values)
+    return among & (masked >= top - TIE_RTOL * max(1.0, abs(top)))
+
+
+def choose(objective: np.ndarray, gains: np.ndarray) -> Choice | None:
+    """The row maximising ``objective``; ties go to the larger ``gains.sum(axis=1)``, then to
+    the smallest row. Rows must be in enumeration order. ``None`` when there are no rows.
+
+    >>> choose(np.array([1.0, 2.0, 2.0]), np.array([[0.0], [0.1], [0.3]]))
+    Choice(row=2, objective=2.0)
+    """
+    objective = np.asarray(objective, dtype=float)
+    if objective.size == 0:
+        return None
+    candidates = _near_max(objective, np.ones(objective.shape, dtype=bool))
+    candidates = _near_max(np.asarray(gains, dtype=float).sum(axis=1), candidates)
+    row = int(np.argmax(candidates))
+    return Choice(row, float(objective[row]))

@@ -1,0 +1,188 @@
+"""The zone of possible agreement, computed chunk by chunk over the whole outcome space.
+
+For outcomes ``x`` allowed by the constraints and every signatory's red lines (the
+*feasible* set ``F``), signatory gains ``g_i(x) = u_i(x) - d_i`` and
+
+.. math:: \\mathrm{slack} = \\max_{x \\in F} \\min_i g_i(x),
+
+a zone exists iff ``slack >= 0`` (up to the acceptance tolerance) and its size is the number
+of feasible outcomes with every ``g_i >= 0``. The *blocking analysis* repeats both with one
+requirement removed -- one signatory's reservation, or one red line -- which costs one more
+reduction per requirement on the same chunk, not another pass.
+
+The scan is a monoid: :func:`scan_chunk` summarises one chunk as a :class:`ZoneScan`,
+:func:`combine` merges two summaries (so chunks can be scanned in any order or in parallel),
+and :func:`finish` turns the total into a :class:`~simulator.results.Zone`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.results import Blocker, Zone
+
+__all__ = ["ZoneScan", "combine", "finish", "scan_chunk"]
+
+
+@dataclass(frozen=True, eq=False)
+class ZoneScan:
+    """Sufficient statistics of the zone over some outcomes (see module docstring).
+
+    Arrays indexed ``[i]`` run over signatories, ``[l]`` over signatory red lines.
+    Maxima over empty sets are ``-inf``.
+    """
+
+    total: int
+    feasible: int
+    count: int
+    slack: float
+    without_reservation_count: np.ndarray  # [i]
+    without_reservation_slack: np.ndarray  # [i]
+    reach: np.ndarray  # [i] best gain of i over F where all others accept
+    without_line_feasible: np.ndarray  # [l]
+    without_line_count: np.ndarray  # [l]
+    without_line_slack: np.ndarray  # [l]
+
+
+def _masked_max(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].max()) if mask.any() else -np.inf
+
+
+def _min_except(gains: np.ndarray, i: int) -> np.ndarray:
+    rest = np.delete(gains, i, axis=1)
+    return rest.min(axis=1) if rest.shape[1] else np.full(gains.shape[0], np.inf)
+
+
+def scan_chunk(
+    gains: np.ndarray, allowed: np.ndarray, line_breaks: np.ndarray, atol: float
+) -> ZoneScan:
+    """Summarise one chunk of outcomes.
+
+    Parameters
+    ----------
+    gains : ``(n, s)`` signatory gains over their reservations.
+    allowed : ``(n,)`` outcomes obeying the structural constraints.
+    line_breaks : ``(n, l)`` True where an outcome breaks a signatory red line.
+    atol : acceptance tolerance: a gain ``>= -atol`` counts as accepting.
+    """
+    n, s = gains.shape
+    ok = gains >= -atol
+    all_ok = ok.all(axis=1)
+    n_broken = line_breaks.sum(axis=1)
+    feasible = allowed & (n_broken == 0)
+    worst = gains.min(axis=1) if s else np.zeros(n)
+    wr_count = np.empty(s, dtype=np.int64)
+    wr_slack = np.empty(s)
+    reach = np.empty(s)
+    for i in range(s):
+        others_ok = np.delete(ok, i, axis=1).all(axis=1) & feasible
+        wr_count[i] = np.count_nonzero(others_ok)
+        wr_slack[i] = _masked_max(_min_except(gains, i), feasible)
+        reach[i] = _masked_max(gains[:, i], others_ok)
+    n_lines = line_breaks.shape[1]
+    wl_feasible = np.empty(n_lines, dtype=np.int64)
+    wl_count = np.empty(n_lines, dtype=np.int64)
+    wl_slack = np.empty(n_lines)
+    for j in range(n_lines):
+        f = allowed & (n_broken - line_breaks[:, j] == 0)
+        wl_feasible[j] = np.count_nonzero(f)
+        wl_count[j] = np.count_nonzero(f & all_ok)
+        wl_slack[j] = _masked_max(worst, f)
+    return ZoneScan(
+        total=n,
+        feasible=int(np.count_nonzero(feasible)),
+        count=int(np.count_nonzero(feasible & all_ok)),
+        slack=_masked_max(worst, feasible),
+        without_reservation_count=wr_count,
+        without_reservation_slack=wr_slack,
+        reach=reach,
+        without_line_feasible=wl_feasible,
+        without_line_count=wl_count,
+        without_line_slack=wl_slack,
+    )
+
+
+def combine(a: ZoneScan, b: ZoneScan) -> ZoneScan:
+    """Summary of the union of two disjoint sets of outcomes."""
+    return ZoneScan(
+        total=a.total + b.total,
+        feasible=a.feasible + b.feasible,
+        count=a.count + b.count,
+        slack=max(a.slack, b.slack),
+        without_reservation_count=a.without_reservation_count + b.without_reservation_count,
+        without_reservation_slack=np.maximum(
+            a.without_reservation_slack, b.without_reservation_slack
+        ),
+        reach=np.maximum(a.reach, b.reach),
+        without_line_feasible=a.without_line_feasible + b.without_line_feasible,
+        without_line_count=a.without_line_count + b.without_line_count,
+        without_line_slack=np.maximum(a.without_line_slack, b.without_line_slack),
+    )
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def finish(
+    scan: ZoneScan,
+    signatories: Sequence[str],
+    reservations: Sequence[float],
+    lines: Sequence[tuple[str, str]],
+    atol: float,
+) -> Zone:
+    """The :class:`~simulator.results.Zone` from a whole-space summary.
+
+    ``lines`` gives, per signatory red line, ``(party, text)`` in scan order.
+    """
+    exists = scan.count > 0
+    blocking: list[Blocker] = []
+
+    def blocks(count: int) -> bool:
+        return count > scan.count
+
+    for i, name in enumerate(signatories):
+        c = int(scan.without_reservation_count[i])
+        if blocks(c):
+            blocking.append(
+                Blocker(
+                    name,
+                    "reservation",
+                    f"reservation {reservations[i]:g}",
+                    c,
+                    _finite(scan.without_reservation_slack[i]),
+                    opens=not exists,
+                )
+            )
+    for j, (party, text) in enumerate(lines):
+        c = int(scan.without_line_count[j])
+        if blocks(c):
+            blocking.append(
+                Blocker(
+                    party,
+                    "red_line",
+                    text,
+                    c,
+                    _finite(scan.without_line_slack[j]),
+                    opens=not exists,
+                )
+            )
+    slack = _finite(scan.slack)
+    if exists and slack is not None:
+        slack = max(slack, 0.0) if slack > -atol else slack
+    return Zone(
+        exists=exists,
+        slack=slack,
+        count=scan.count,
+        share=scan.count / scan.total if scan.total else 0.0,
+        total=scan.total,
+        feasible=scan.feasible,
+        blocking=tuple(blocking),
+        reach={
+            name: (None if not np.isfinite(r) else float(r + reservations[i]))
+            for i, (name, r) in enumerate(zip(signatories, scan.reach))
+        },
+    )
