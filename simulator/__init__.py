@@ -1,7 +1,13 @@
 """zopa: find where agreement is possible in multi-issue, multi-party negotiations.
 
-The public API is short: build a model (:func:`compile_model` from issues and parties),
-then :func:`analyze` it or :func:`evaluate` a proposal.
+The public API is short::
+
+    import simulator
+    scenario = simulator.load("scenarios/examples/job_offer.yaml")
+    result = simulator.analyze(scenario.model())
+    result.zone.exists, result.solutions["nash"].outcome
+
+or, from arrays and objects, :func:`compile_model` then :func:`analyze` / :func:`evaluate`.
 Names are imported on first use, so that ``zopa --help`` starts without numpy or scipy.
 """
 
@@ -16,16 +22,32 @@ _EXPORTS = {
     "analyze": "simulator.analysis",
     "evaluate": "simulator.analysis",
     "compile_model": "simulator.model",
+    "load": "simulator.scenario",
+    "Scenario": "simulator.scenario",
+    "solve_scenario": "simulator.study",
+    "Study": "simulator.study",
     "ScenarioError": "simulator.errors",
     "SpaceTooLargeError": "simulator.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "SpaceTooLargeError",
+    "Study",
+    "analyze",
+    "compile_model",
+    "evaluate",
+    "load",
+    "solve_scenario",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from simulator.analysis import analyze, evaluate
     from simulator.errors import ScenarioError, SpaceTooLargeError
     from simulator.model import compile_model
+    from simulator.scenario import Scenario, load
+    from simulator.study import Study, solve_scenario
 
 
 def __getattr__(name: str) -> Any:

@@ -1,28 +1,232 @@
-"""The ``zopa`` command line (console script and ``python -m simulator``)."""
+"""The ``zopa`` command line (console script, and ``python -m simulator``).
+
+Exit codes: 0 success; 2 bad input (a scenario error, a bad option, a space too large to
+enumerate), with the problems on standard error and never a traceback; 1 an unexpected
+internal error, reported in one line.
+
+Only :mod:`argparse` is imported at start-up: numpy, scipy and matplotlib load when a command
+needs them, so ``zopa --help`` is quick.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from collections.abc import Sequence
 
 from simulator import __version__
 
 __all__ = ["main"]
 
+ISSUES_URL = "https://github.com/zopa-sim/zopa/issues"
+
+
+class UsageError(Exception):
+    """A command-line argument that does not fit the scenario (exit 2)."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zopa",
-        description="Find where agreement is possible in a multi-issue negotiation.",
+        description="Find where agreement is possible in a multi-issue negotiation: the zone "
+        "of possible agreement, what blocks it, and the Nash, Kalai-Smorodinsky, egalitarian "
+        "and utilitarian agreements.",
+        epilog="Scenario format: docs/reference/scenario-format.md. Exit codes: 0 ok, "
+        "2 bad input, 1 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"zopa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def sources_option(p):
+        p.add_argument(
+            "--sources",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="directory to look for source documents in (repeatable; also $ZOPA_SOURCES)",
+        )
+
+    run = sub.add_parser("run", help="solve a scenario and print its report")
+    run.add_argument("file", help="scenario file (YAML)")
+    run.add_argument("--json", action="store_true", help="print the result as JSON")
+    run.add_argument(
+        "--out", metavar="DIR", help="also write report.md, result.json and the figures into DIR"
+    )
+    run.add_argument(
+        "--strict", action="store_true", help="fail on unverifiable quotes and unsourced numbers"
+    )
+    sources_option(run)
+
+    check = sub.add_parser("check", help="validate scenario files only")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument(
+        "--strict", action="store_true", help="fail on unverifiable quotes and unsourced numbers"
+    )
+    sources_option(check)
+
+    ev = sub.add_parser("evaluate", help="evaluate one agreement against the scenario")
+    ev.add_argument("file", help="scenario file (YAML)")
+    group = ev.add_mutually_exclusive_group(required=True)
+    group.add_argument("--proposal", metavar="NAME", help="a proposal named in the file")
+    group.add_argument(
+        "--set",
+        action="append",
+        metavar="ISSUE=VALUE",
+        dest="settings",
+        help="fix an issue (repeatable); issues not set stay open",
+    )
+    ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+    sources_option(ev)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    build_parser().parse_args(argv)
+def _load(path: str, sources: Sequence[str], strict: bool = False):
+    from simulator.scenario import load
+
+    return load(path, sources=sources, strict=strict)
+
+
+def cmd_run(args) -> int:
+    from simulator.report import render_markdown, render_text, result_json
+    from simulator.study import solve_scenario
+
+    scenario = _load(args.file, args.sources, args.strict)
+    study = solve_scenario(scenario)
+    data = result_json(study)
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(render_text(study), end="")
+    if args.out:
+        from pathlib import Path
+
+        from simulator.plots.files import write_figures
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "result.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        figures = write_figures(study, out)
+        md = render_markdown(study)
+        md += "\n## Figures\n\n" + "\n\n".join(
+            f"![{f.stem.replace('_', ' ')}]({f.name})" for f in figures if f.suffix == ".png"
+        )
+        (out / "report.md").write_text(md + "\n", encoding="utf-8")
+        if not args.json:
+            print(
+                f"\nWrote {out / 'report.md'}, {out / 'result.json'} and "
+                f"{len(figures)} figure files to {out}/"
+            )
     return 0
+
+
+def cmd_check(args) -> int:
+    from simulator.errors import ScenarioError
+
+    failed = False
+    for path in args.files:
+        try:
+            scenario = _load(path, args.sources, args.strict)
+        except ScenarioError as err:
+            failed = True
+            print(str(err), file=sys.stderr)
+            continue
+        prov = scenario.provenance
+        for w in prov.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print(
+            f"{path}: ok ({len(scenario.issues)} issues, {len(scenario.parties)} parties; "
+            f"{prov.sourced} sourced, {prov.assumed} assumed, {prov.unverified} unverified, "
+            f"{prov.unsourced} unsourced)"
+        )
+    return 2 if failed else 0
+
+
+def _parse_settings(scenario, settings: Sequence[str]) -> dict[str, str | float]:
+    from simulator.model import DiscreteIssue
+
+    issues = {i.name: i for i in scenario.issues}
+    fixed: dict[str, str | float] = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or name not in issues:
+            known = ", ".join(issues)
+            raise UsageError(f"--set {item!r}: expected ISSUE=VALUE with ISSUE one of: {known}")
+        issue = issues[name]
+        if isinstance(issue, DiscreteIssue):
+            if value not in issue.options:
+                raise UsageError(
+                    f"--set {item!r}: {value!r} is not an option of {name} "
+                    f"(options: {', '.join(issue.options)})"
+                )
+            fixed[name] = value
+        else:
+            try:
+                x = float(value)
+            except ValueError:
+                raise UsageError(f"--set {item!r}: {name} takes a number") from None
+            if not issue.low <= x <= issue.high:
+                raise UsageError(
+                    f"--set {item!r}: {name} must lie in [{issue.low:g}, {issue.high:g}]"
+                )
+            fixed[name] = x
+    return fixed
+
+
+def cmd_evaluate(args) -> int:
+    from simulator.analysis import evaluate
+    from simulator.report.jsonout import evaluation_json
+    from simulator.report.text import evaluation_document
+
+    scenario = _load(args.file, args.sources)
+    if args.proposal is not None:
+        if args.proposal not in scenario.proposals:
+            known = ", ".join(scenario.proposals) or "none"
+            raise UsageError(f"no proposal {args.proposal!r} in {args.file} (proposals: {known})")
+        proposal = scenario.proposals[args.proposal]
+        outcome, title = proposal.outcome, proposal.label or proposal.name
+    else:
+        outcome, title = _parse_settings(scenario, args.settings), "agreement from --set"
+    model = scenario.model()
+    evaluation = evaluate(model, outcome, max_outcomes=scenario.max_outcomes)
+    if args.json:
+        print(json.dumps(evaluation_json(evaluation), indent=2))
+    else:
+        print(evaluation_document(model, title, evaluation).text(), end="")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "check": cmd_check, "evaluate": cmd_evaluate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    from simulator.errors import ZopaError
+
+    try:
+        return COMMANDS[args.command](args)
+    except ZopaError as err:
+        print(str(err), file=sys.stderr)
+        return 2
+    except UsageError as err:
+        print(f"zopa {args.command}: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("zopa: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 -- the one place internal errors become text
+        print(
+            f"zopa: internal error ({type(err).__name__}: {err}); this is a bug in zopa, "
+            f"please report it at {ISSUES_URL} with the scenario file",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

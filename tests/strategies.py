@@ -124,8 +124,9 @@ def _issues(draw, max_issues: int, max_outcomes: int):
             sizes.append(n_opt)
         else:
             low = draw(st.integers(-10, 10))
-            width = draw(st.one_of(st.integers(1, 20).map(float),
-                                   st.floats(0.5, 20.0, allow_nan=False)))
+            width = draw(
+                st.one_of(st.integers(1, 20).map(float), st.floats(0.5, 20.0, allow_nan=False))
+            )
             grid = draw(st.integers(2, max(2, min(5, room))))
             issues.append(ContinuousIssue(f"i{k}", float(low), float(low + width), grid))
             sizes.append(grid)
@@ -134,15 +135,26 @@ def _issues(draw, max_issues: int, max_outcomes: int):
 
 def _value_function(draw, issue):
     if isinstance(issue, DiscreteIssue):
-        return TableValue(tuple(draw(st.lists(_UNIT, min_size=issue.n_levels,
-                                              max_size=issue.n_levels))))
+        return TableValue(
+            tuple(draw(st.lists(_UNIT, min_size=issue.n_levels, max_size=issue.n_levels)))
+        )
     if draw(st.booleans()):
-        ideal = draw(st.one_of(st.sampled_from([issue.low, issue.high]),
-                               st.floats(issue.low, issue.high, allow_nan=False)))
+        ideal = draw(
+            st.one_of(
+                st.sampled_from([issue.low, issue.high]),
+                st.floats(issue.low, issue.high, allow_nan=False),
+            )
+        )
         return IdealValue(float(ideal), issue.low, issue.high)
     margin = (issue.high - issue.low) / 2
-    xs = draw(st.lists(st.floats(issue.low - margin, issue.high + margin, allow_nan=False),
-                       min_size=1, max_size=4, unique=True))
+    xs = draw(
+        st.lists(
+            st.floats(issue.low - margin, issue.high + margin, allow_nan=False),
+            min_size=1,
+            max_size=4,
+            unique=True,
+        )
+    )
     xs = sorted(xs)
     # strictly ascending after rounding to avoid near-equal breakpoints
     xs = sorted(set(round(x, 6) for x in xs))
@@ -152,12 +164,16 @@ def _value_function(draw, issue):
 
 def _condition(draw, issue) -> Condition:
     if isinstance(issue, DiscreteIssue):
-        chosen = draw(st.lists(st.sampled_from(issue.options), min_size=1,
-                               max_size=issue.n_levels - 1, unique=True))
+        chosen = draw(
+            st.lists(
+                st.sampled_from(issue.options), min_size=1, max_size=issue.n_levels - 1, unique=True
+            )
+        )
         return Condition(issue.name, options=tuple(chosen), negate=draw(st.booleans()))
     # bounds on the grid (exact boundary cases) or anywhere in the range
-    bound = st.one_of(st.sampled_from(issue.levels.tolist()),
-                      st.floats(issue.low, issue.high, allow_nan=False))
+    bound = st.one_of(
+        st.sampled_from(issue.levels.tolist()), st.floats(issue.low, issue.high, allow_nan=False)
+    )
     low = draw(st.one_of(st.none(), bound))
     high = draw(st.one_of(st.none(), bound))
     if low is not None and high is not None and low > high:
@@ -179,11 +195,13 @@ def _party(draw, name: str, issues, red_lines: bool, interactions: bool) -> Part
     for issue in issues:
         if draw(st.integers(0, 4)) == 0:
             continue  # indifferent: the issue is not listed
-        weights[issue.name] = draw(st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0]),
-                                             st.floats(0.0, 3.0, allow_nan=False)))
+        weights[issue.name] = draw(
+            st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.floats(0.0, 3.0, allow_nan=False))
+        )
         values[issue.name] = _value_function(draw, issue)
-    reservation = draw(st.one_of(st.integers(0, 8).map(lambda k: k / 10),
-                                 st.floats(0.0, 0.8, allow_nan=False)))
+    reservation = draw(
+        st.one_of(st.integers(0, 8).map(lambda k: k / 10), st.floats(0.0, 0.8, allow_nan=False))
+    )
     lines = ()
     if red_lines:
         lines = tuple(_rule(draw, issues) for _ in range(draw(st.integers(0, 2))))
@@ -191,8 +209,12 @@ def _party(draw, name: str, issues, red_lines: bool, interactions: bool) -> Part
     if interactions:
         inters = tuple(
             Interaction(
-                tuple(_condition(draw, i) for i in draw(st.lists(
-                    st.sampled_from(issues), min_size=1, max_size=2, unique_by=id))),
+                tuple(
+                    _condition(draw, i)
+                    for i in draw(
+                        st.lists(st.sampled_from(issues), min_size=1, max_size=2, unique_by=id)
+                    )
+                ),
                 draw(st.floats(-0.2, 0.2, allow_nan=False)),
             )
             for _ in range(draw(st.integers(0, 2)))
@@ -226,13 +248,18 @@ def models(
     """
     issues = draw(_issues(max_issues, max_outcomes))
     n_parties = draw(st.integers(min_parties, max_parties))
-    parties = [draw(_party(f"p{j}", issues, red_lines, interactions))
-               for j in range(n_parties)]
+    parties = [draw(_party(f"p{j}", issues, red_lines, interactions)) for j in range(n_parties)]
     rules = []
     if constraints:
         rules = [_rule(draw, issues) for _ in range(draw(st.integers(0, 2)))]
     names = [p.name for p in parties]
-    signatories = draw(st.lists(st.sampled_from(names), unique=True,
-                                min_size=min(min_signatories, n_parties), max_size=n_parties))
+    signatories = draw(
+        st.lists(
+            st.sampled_from(names),
+            unique=True,
+            min_size=min(min_signatories, n_parties),
+            max_size=n_parties,
+        )
+    )
     signatories = [n for n in names if n in signatories]  # file order
     return compile_model(issues, parties, rules, signatories)

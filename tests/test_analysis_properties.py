@@ -184,7 +184,7 @@ def _without(model: Model, party: str, kind: str, requirement: str) -> Model:
     else:
         texts = [f"red_line: {r}" for r in p.red_lines]
         drop = texts.index(requirement)
-        parties[k] = replace(p, red_lines=p.red_lines[:drop] + p.red_lines[drop + 1:])
+        parties[k] = replace(p, red_lines=p.red_lines[:drop] + p.red_lines[drop + 1 :])
     sig = [n for n, s in zip(model.party_names, model.signatories) if s]
     return compile_model(model.issues, parties, model.constraints, sig)
 
@@ -268,11 +268,17 @@ def test_solving_on_the_frontier_equals_solving_on_every_acceptable_outcome(mode
     g = b.gains[idx]
     sig_power = model.power[model.signatories]
     objectives = {
-        "nash": nash_objective(g, sig_power), "kalai": kalai_objective(g),
-        "egalitarian": g.min(axis=1), "utilitarian": g.sum(axis=1),
+        "nash": nash_objective(g, sig_power),
+        "kalai": kalai_objective(g),
+        "egalitarian": g.min(axis=1),
+        "utilitarian": g.sum(axis=1),
     }
-    choices = {"nash": nash(g, sig_power), "kalai": kalai(g), "egalitarian": egalitarian(g),
-               "utilitarian": utilitarian(g)}
+    choices = {
+        "nash": nash(g, sig_power),
+        "kalai": kalai(g),
+        "egalitarian": egalitarian(g),
+        "utilitarian": utilitarian(g),
+    }
     for concept, choice in choices.items():
         got = int(np.searchsorted(idx, result.solutions[concept].index))
         if got == choice.row:
@@ -290,8 +296,12 @@ def test_solving_on_the_frontier_equals_solving_on_every_acceptable_outcome(mode
 
 def _two_issue_party(name: str) -> Party:
     # 0.1/0.8 * 0.3 + 0.7/0.8 * 0.3 == 0.30000000000000004: the reservation up to rounding
-    return Party(name, 0.3, {"deal": 0.1, "x": 0.7},
-                 {"deal": TableValue((0.3, 0.0)), "x": TableValue((0.3, 0.0))})
+    return Party(
+        name,
+        0.3,
+        {"deal": 0.1, "x": 0.7},
+        {"deal": TableValue((0.3, 0.0)), "x": TableValue((0.3, 0.0))},
+    )
 
 
 # kalai_lottery once crashed here: HiGHS called its LP unbounded for best gains of 5.6e-17.
@@ -309,8 +319,10 @@ def test_weighted_nash_lottery_is_no_worse_than_the_pure_nash_outcome():
     deal = DiscreteIssue("deal", ("a", "b"))
     table = {"p0": (0.75, 0.25), "p1": (1.0, 0.75), "p2": (0.25, 1.0)}
     power = {"p0": 4.0, "p1": 1.0, "p2": 1.0}
-    parties = [Party(n, 0.0, {"deal": 1.0}, {"deal": TableValue(v)}, power=power[n])
-               for n, v in table.items()]
+    parties = [
+        Party(n, 0.0, {"deal": 1.0}, {"deal": TableValue(v)}, power=power[n])
+        for n, v in table.items()
+    ]
     result = analyze(compile_model([deal], parties), lotteries=True)
     w = np.array([4.0, 1.0, 1.0]) / 6
 

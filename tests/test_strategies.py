@@ -24,8 +24,13 @@ from tests.strategies import (
 )
 
 # find() without shrinking: the test only needs some example with the feature
-FIND = settings(database=None, max_examples=2000, deadline=None, phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck))
+FIND = settings(
+    database=None,
+    max_examples=2000,
+    deadline=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @given(st.data())
@@ -118,19 +123,28 @@ def test_models_respect_their_parameters(model):
     "feature",
     [
         pytest.param(lambda m: len(m.red_lines) > 0, id="red line"),
-        pytest.param(lambda m: any(isinstance(r.rule, Implication) for r in m.red_lines),
-                     id="implication red line"),
+        pytest.param(
+            lambda m: any(isinstance(r.rule, Implication) for r in m.red_lines),
+            id="implication red line",
+        ),
         pytest.param(lambda m: len(m.constraints) > 0, id="constraint"),
         pytest.param(lambda m: any(p.interactions for p in m.parties), id="interaction"),
-        pytest.param(lambda m: any(isinstance(i, ContinuousIssue) for i in m.issues),
-                     id="continuous issue"),
-        pytest.param(lambda m: any(isinstance(f, IdealValue)
-                                   for p in m.parties for f in p.values.values()), id="ideal"),
-        pytest.param(lambda m: any(isinstance(f, PiecewiseLinearValue)
-                                   for p in m.parties for f in p.values.values()),
-                     id="piecewise"),
-        pytest.param(lambda m: any(w == 0 for p in m.parties for w in p.weights.values()),
-                     id="zero weight"),
+        pytest.param(
+            lambda m: any(isinstance(i, ContinuousIssue) for i in m.issues), id="continuous issue"
+        ),
+        pytest.param(
+            lambda m: any(isinstance(f, IdealValue) for p in m.parties for f in p.values.values()),
+            id="ideal",
+        ),
+        pytest.param(
+            lambda m: any(
+                isinstance(f, PiecewiseLinearValue) for p in m.parties for f in p.values.values()
+            ),
+            id="piecewise",
+        ),
+        pytest.param(
+            lambda m: any(w == 0 for p in m.parties for w in p.weights.values()), id="zero weight"
+        ),
         pytest.param(lambda m: not m.signatories.all(), id="non-signatory"),
         pytest.param(lambda m: len({p.power for p in m.parties}) > 1, id="unequal powers"),
         pytest.param(lambda m: len(m.issues) == 4 and m.space.count > 100, id="large"),

@@ -231,14 +231,27 @@ def kalai_lottery(gains: np.ndarray, ideal: np.ndarray | None = None) -> Mixture
     a_eq = np.hstack([np.ones((1, n)), np.zeros((1, 1))])
     c = np.zeros(n + 1)
     c[-1] = -1.0
-    first = linprog(c, A_ub=a_ub, b_ub=np.zeros(p), A_eq=a_eq, b_eq=[1.0],
-                    bounds=[(0, None)] * n + [(0, 1)], method="highs")
+    first = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(p),
+        A_eq=a_eq,
+        b_eq=[1.0],
+        bounds=[(0, None)] * n + [(0, 1)],
+        method="highs",
+    )
     if first.status != 0:  # pragma: no cover - HiGHS failing on a bounded, feasible LP
         return _mixture(np.array([kalai(gains).row]), np.ones(1), gains, np.inf)
     t = first.x[-1]
     # among lotteries reaching t, the largest expected total gain
-    second = linprog(-gains.sum(axis=1), A_ub=-g.T, b_ub=-(t - 1e-9) * np.ones(p),
-                     A_eq=np.ones((1, n)), b_eq=[1.0], bounds=[(0, None)] * n,
-                     method="highs")
+    second = linprog(
+        -gains.sum(axis=1),
+        A_ub=-g.T,
+        b_ub=-(t - 1e-9) * np.ones(p),
+        A_eq=np.ones((1, n)),
+        b_eq=[1.0],
+        bounds=[(0, None)] * n,
+        method="highs",
+    )
     lam = second.x if second.status == 0 else first.x[:n]
     return _mixture(np.arange(n), np.clip(lam, 0.0, None), gains, 0.0)

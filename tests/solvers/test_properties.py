@@ -45,8 +45,9 @@ def log_nash_product(gains: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``sum_i w_i log g_i`` per row, ``-inf`` where a gain is zero, computed row by row."""
     out = np.empty(gains.shape[0])
     for r, row in enumerate(gains):
-        out[r] = -np.inf if (row <= 0).any() else float(sum(wi * np.log(g)
-                                                             for wi, g in zip(w, row)))
+        out[r] = (
+            -np.inf if (row <= 0).any() else float(sum(wi * np.log(g) for wi, g in zip(w, row)))
+        )
     return out
 
 
@@ -54,13 +55,16 @@ def in_convex_hull(points: np.ndarray, x: np.ndarray, tol: float = 1e-7) -> bool
     """Whether ``x`` is (within ``tol``) a convex combination of the rows of ``points``."""
     n, p = points.shape
     # variables lam (n), s+ (p), s- (p): points.T lam + s+ - s- = x, sum lam = 1; min slack
-    a_eq = np.vstack([
-        np.hstack([points.T, np.eye(p), -np.eye(p)]),
-        np.hstack([np.ones((1, n)), np.zeros((1, 2 * p))]),
-    ])
+    a_eq = np.vstack(
+        [
+            np.hstack([points.T, np.eye(p), -np.eye(p)]),
+            np.hstack([np.ones((1, n)), np.zeros((1, 2 * p))]),
+        ]
+    )
     c = np.concatenate([np.zeros(n), np.ones(2 * p)])
-    res = linprog(c, A_eq=a_eq, b_eq=np.append(x, 1.0), bounds=[(0, None)] * (n + 2 * p),
-                  method="highs")
+    res = linprog(
+        c, A_eq=a_eq, b_eq=np.append(x, 1.0), bounds=[(0, None)] * (n + 2 * p), method="highs"
+    )
     return res.status == 0 and res.fun <= tol
 
 
@@ -108,8 +112,9 @@ def test_pareto_mask_equals_brute_force(p, data):
     np.testing.assert_array_equal(mask, brute_pareto(g))
 
 
-@given(g=gain_arrays(min_parties=2, max_parties=4, min_rows=1, max_rows=20),
-       copies=st.integers(2, 4))
+@given(
+    g=gain_arrays(min_parties=2, max_parties=4, min_rows=1, max_rows=20), copies=st.integers(2, 4)
+)
 @settings(max_examples=60, deadline=None)
 def test_pareto_mask_treats_duplicates_alike(g, copies):
     stacked = np.vstack([g] * copies)
@@ -135,8 +140,9 @@ def test_nash_invariant_to_rescaling_one_party(g, data):
     assume(np.isfinite(obj[best]))
     assume((obj == obj[best]).sum() == 1 and _margin(obj) > 1e-6)
     col = data.draw(st.integers(0, g.shape[1] - 1))
-    factor = data.draw(st.one_of(st.sampled_from([0.5, 2.0, 10.0]),
-                                 st.floats(0.01, 100.0, allow_nan=False)))
+    factor = data.draw(
+        st.one_of(st.sampled_from([0.5, 2.0, 10.0]), st.floats(0.01, 100.0, allow_nan=False))
+    )
     scaled = g.copy()
     scaled[:, col] *= factor
     assume((scaled[best] > 0).all())
@@ -167,8 +173,14 @@ def test_nash_choice_of_a_symmetric_problem_has_a_symmetric_twin(case):
 #: Symmetric in parties 0 and 1; nash_lottery returns expected gains 1.90 and 1.85 (the
 #: optimum gives both 1.99107), objective 0.42142 instead of 0.42622 (engine bug).
 NASH_LOTTERY_ASYMMETRIC = (
-    np.array([[1.0, 0.5, 0.75, 2.0], [1.0, 3.0, 2.0, 0.6875],
-              [0.5, 1.0, 0.75, 2.0], [3.0, 1.0, 2.0, 0.6875]]),
+    np.array(
+        [
+            [1.0, 0.5, 0.75, 2.0],
+            [1.0, 3.0, 2.0, 0.6875],
+            [0.5, 1.0, 0.75, 2.0],
+            [3.0, 1.0, 2.0, 0.6875],
+        ]
+    ),
     0,
     1,
 )
@@ -239,8 +251,11 @@ def _check_mixture(mix, g):
     assert in_convex_hull(g, np.asarray(mix.gains))
 
 
-@given(case=gain_arrays().flatmap(
-    lambda g: st.tuples(st.just(g), st.one_of(st.none(), powers(g.shape[1])))))
+@given(
+    case=gain_arrays().flatmap(
+        lambda g: st.tuples(st.just(g), st.one_of(st.none(), powers(g.shape[1])))
+    )
+)
 @settings(max_examples=120, deadline=None)
 def test_nash_lottery_is_a_lottery(case):
     g, power = case
@@ -250,14 +265,21 @@ def test_nash_lottery_is_a_lottery(case):
 
 #: Weighted: the returned 0.9/0.1 mixture is worse than the pure outcome row 0.
 NASH_LOTTERY_WORSE_THAN_PURE = (
-    np.array([[0.75, 1.0, 0.25], [0.25, 0.75, 1.0]]), np.array([4.0, 1.0, 1.0]))
+    np.array([[0.75, 1.0, 0.25], [0.25, 0.75, 1.0]]),
+    np.array([4.0, 1.0, 1.0]),
+)
 #: Equal power (party 0 inactive): stops with gap 1.07e-8, above its own tol of 1e-10.
-NASH_LOTTERY_SLOW = (np.array([[0.0, 0.0, 3.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.0, 1.0, 3.0, 0.0]]),
-                     None)
+NASH_LOTTERY_SLOW = (
+    np.array([[0.0, 0.0, 3.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.0, 1.0, 3.0, 0.0]]),
+    None,
+)
 
 
-@given(case=gain_arrays().flatmap(
-    lambda g: st.tuples(st.just(g), st.one_of(st.none(), powers(g.shape[1])))))
+@given(
+    case=gain_arrays().flatmap(
+        lambda g: st.tuples(st.just(g), st.one_of(st.none(), powers(g.shape[1])))
+    )
+)
 @settings(max_examples=120, deadline=None)
 @example(case=NASH_LOTTERY_WORSE_THAN_PURE)
 @example(case=NASH_LOTTERY_SLOW)

@@ -1,0 +1,58 @@
+"""Writing a study's figures to a directory (PNG and SVG, Agg backend)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+from simulator.plots.gap_chart import plot_gap
+from simulator.plots.utility_space import plot_utility_space
+from simulator.study import Study
+
+__all__ = ["write_figures"]
+
+
+def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
+    """Draw the utility-space figure (one panel per pair of signatories) and the
+    bargaining-gap chart into ``out_dir``; returns the files written."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sig = list(study.analysis.signatories)
+    if len(sig) < 2:  # one signatory: plot it against the first other party
+        sig = sig + [p for p in study.analysis.parties if p not in sig][:1]
+    pairs = list(combinations(sig, 2))
+    if len(pairs) == 1:
+        fig, ax = plt.subplots(figsize=(10.5, 6))
+        plot_utility_space(study, *pairs[0], ax=ax)
+        fig.tight_layout()
+    else:  # one panel per pair, one legend for all
+        cols = min(3, len(pairs))
+        rows = -(-len(pairs) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 5.5 * rows + 1.0), squeeze=False)
+        for ax, (x, y) in zip(axes.flat, pairs):
+            plot_utility_space(study, x, y, ax=ax, legend=False)
+        for ax in list(axes.flat)[len(pairs) :]:
+            ax.set_visible(False)
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
+        fig.tight_layout(rect=(0, 0.9 / (5.5 * rows + 1.0) + 0.03, 1, 1))
+    written = []
+    for ext in ("png", "svg"):
+        path = out / f"utility_space.{ext}"
+        fig.savefig(path, dpi=120)
+        written.append(path)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.7 * len(study.analysis.signatories)))
+    plot_gap(study, ax=ax)
+    fig.tight_layout()
+    for ext in ("png", "svg"):
+        path = out / f"bargaining_gap.{ext}"
+        fig.savefig(path, dpi=120)
+        written.append(path)
+    plt.close(fig)
+    return written

@@ -1,0 +1,111 @@
+"""The machine-readable result of ``zopa run --json``: the contract's keys, and a few more.
+
+Beyond the contract (``docs/reference/cli.md`` lists them): ``signatories``,
+``reservations``, ``zopa.total``, ``zopa.feasible``, ``zopa.blocking_detail``,
+``zopa.reach``, each solution's ``gains`` and ``index``, ``lotteries``, each proposal's
+``utility_range``, ``open_issues``, ``broken`` and ``agreed``, and ``provenance``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.results import Evaluation, LotterySolution, Solution
+from simulator.study import Study
+
+__all__ = ["evaluation_json", "result_json"]
+
+
+def _solution(s: Solution | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {
+        "outcome": dict(s.outcome),
+        "utilities": dict(s.utilities),
+        "gains": dict(s.gains),
+        "objective": s.objective,
+        "index": s.index,
+    }
+
+
+def _lottery(s: LotterySolution | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {
+        "outcomes": [dict(o) for o in s.outcomes],
+        "probabilities": list(s.probabilities),
+        "utilities": dict(s.utilities),
+        "gains": dict(s.gains),
+        "gap": s.gap,
+    }
+
+
+def evaluation_json(e: Evaluation) -> dict[str, Any]:
+    """A proposal's evaluation as a JSON-ready dict (``utilities`` are numbers when every
+    issue is fixed, ``[min, max]`` ranges when some are open)."""
+    fixed = not e.open_issues
+    return {
+        "utilities": {p: (lo if fixed else [lo, hi]) for p, (lo, hi) in e.utility.items()},
+        "utility_range": {p: [lo, hi] for p, (lo, hi) in e.utility.items()},
+        "acceptable": dict(e.accepts),
+        "agreed": e.agreed,
+        "open_issues": list(e.open_issues),
+        "broken": {p: list(v) for p, v in e.broken.items() if v},
+        "constraints_ok": e.constraints_ok,
+    }
+
+
+def result_json(study: Study) -> dict[str, Any]:
+    """The result as a JSON-ready dict (``json.dumps`` it)."""
+    a = study.analysis
+    z = a.zone
+    blocking: dict[str, list[str]] = {}
+    for b in z.blocking:
+        blocking.setdefault(b.party, []).append(b.requirement)
+    prov = study.scenario.provenance
+    out: dict[str, Any] = {
+        "scenario": study.scenario.name,
+        "parties": list(a.parties),
+        "signatories": list(a.signatories),
+        "reservations": dict(a.reservations),
+        "outcome_count": a.outcome_count,
+        "zopa": {
+            "exists": z.exists,
+            "slack": z.slack,
+            "count": z.count,
+            "share": z.share,
+            "total": z.total,
+            "feasible": z.feasible,
+            "blocking": blocking,
+            "blocking_detail": [
+                {
+                    "party": b.party,
+                    "kind": b.kind,
+                    "requirement": b.requirement,
+                    "count_without": b.count_without,
+                    "slack_without": b.slack_without,
+                    "opens": b.opens,
+                }
+                for b in z.blocking
+            ],
+            "reach": dict(z.reach),
+        },
+        "pareto": {"count": a.pareto.count},
+    }
+    # solve.concepts may leave out the zone or the frontier: then so does the output
+    for key in ("zopa", "pareto"):
+        if key not in study.scenario.concepts:
+            del out[key]
+    for concept, solution in a.solutions.items():
+        out[concept] = _solution(solution)
+    if a.lotteries:
+        out["lotteries"] = {c: _lottery(s) for c, s in a.lotteries.items()}
+    out["proposals"] = {name: evaluation_json(e) for name, e in study.evaluations.items()}
+    out["provenance"] = {
+        "sourced": prov.sourced,
+        "assumed": prov.assumed,
+        "unverified": prov.unverified,
+        "unsourced": prov.unsourced,
+        "warnings": [str(w) for w in prov.warnings],
+    }
+    return out

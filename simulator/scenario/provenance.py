@@ -1,0 +1,342 @@
+"""Provenance of a scenario's numbers: which rest on a quoted source, which are assumptions.
+
+The contract asks that every ``weight``, ``values``/``points``/``ideal``, ``reservation`` and
+red line carry ``source: {ref, quote}`` or ``assumption: "text"``, on the entry itself or on
+its party (a party-level citation covers all of the party's entries). Validation records each
+such place as a :class:`Claim`; :func:`check_provenance` then checks the quotes against the
+source files and counts every number as
+
+- **sourced**: its quote was found in the source file;
+- **assumed**: it carries an assumption (and no source);
+- **unverified**: it quotes a source whose file cannot be found, or the quote is not in it;
+- **unsourced**: it carries nothing.
+
+Interactions, constraints and proposals need no provenance, but when they carry a citation
+it is checked and counted the same way.
+
+Quote comparison
+----------------
+Both the quote and the file are normalised before the quote is looked for
+(:func:`normalise_text`): Unicode NFKC (so ``…`` is ``...`` and a non-breaking space a
+space), typographic quotes and apostrophes (‘ ’ ‚ ‛ “ ” „ ‟ « » ′ ″) become ASCII ``'`` and
+``"``, dashes and the minus sign (‐ ‑ ‒ – — ― −) become ``-``, runs of white space become one
+space, and case is ignored. A quote may elide text with ``...``: each fragment must then occur
+in the file, in order.
+
+Finding source files
+--------------------
+A source's ``file`` (a name or a relative path; an absolute path is used as is) is looked up,
+in order: beside the file that declares the source, beside the scenario file, in each
+directory of the ``sources`` argument of :func:`~simulator.scenario.load`, in each directory
+of the ``ZOPA_SOURCES`` environment variable (separated by :data:`os.pathsep`), and in the
+first ``shared/seeds`` directory found walking up from the scenario's directory (at each level
+``shared/seeds`` and ``../shared/seeds`` are tried).
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from simulator.errors import Problem
+from simulator.scenario.yamlread import Node
+
+__all__ = [
+    "Citation",
+    "Claim",
+    "Provenance",
+    "ProvenanceItem",
+    "Source",
+    "check_provenance",
+    "find_seeds",
+    "find_source_file",
+    "normalise_text",
+    "quote_occurs",
+    "search_dirs",
+]
+
+_ASCII = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable document declared under ``sources``.
+
+    Attributes
+    ----------
+    file : str
+        The file as written in the scenario.
+    title : str
+        Its title ("" if not given).
+    path : str or None
+        Where the file was found, or ``None`` if it was not (its quotes are then unverified).
+    """
+
+    file: str
+    title: str = ""
+    path: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Citation:
+    """A ``source: {ref, quote}`` and/or an ``assumption`` given somewhere in the file.
+
+    ``node`` locates the citation (the ``source`` mapping, else the assumption);
+    ``quote_node`` the quote and ``path`` its dotted path. ``ref`` is ``None`` when only an
+    assumption is given.
+    """
+
+    ref: str | None
+    quote: str | None
+    quote_node: Node | None
+    assumption: str | None
+    node: Node
+    path: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Claim:
+    """A place that should (``required``) or does carry provenance.
+
+    Attributes
+    ----------
+    path : str
+        Dotted path of the place (``parties.russia.issues.nato``).
+    message : str
+        The warning given when it carries nothing.
+    node : Node
+        Where that warning points.
+    items : tuple of str
+        Paths of the numbers it covers (``...nato.weight``, ``...nato.values``).
+    citation : Citation or None
+        Its own citation, else its party's.
+    required : bool
+        Whether the contract asks for provenance here.
+    """
+
+    path: str
+    message: str
+    node: Node
+    items: tuple[str, ...]
+    citation: Citation | None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class ProvenanceItem:
+    """How one number is backed.
+
+    ``kind`` is ``'source'``, ``'assumption'`` or ``'none'``; ``text`` the quote, the
+    assumption or ``""``; ``ref`` the source id; ``verified`` whether the quote was found in
+    the source file (``None`` for assumptions and unsourced numbers).
+    """
+
+    path: str
+    kind: str
+    text: str
+    ref: str | None = None
+    verified: bool | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Counts of sourced, assumed, unverified and unsourced numbers, with the warnings.
+
+    ``warnings`` holds one problem per unverifiable quote and per place that carries
+    nothing, sorted by file and line; ``load(..., strict=True)`` raises them as errors.
+    """
+
+    sourced: int
+    assumed: int
+    unverified: int
+    unsourced: int
+    warnings: tuple[Problem, ...]
+    items: tuple[ProvenanceItem, ...]
+
+
+def normalise_text(text: str) -> str:
+    """Text as quotes are compared: NFKC, ASCII quotes and dashes, one space, case folded.
+
+    >>> normalise_text("It  would \u201cnever\u201d\\ntolerate \u2013 NATO\u2019s")
+    'it would "never" tolerate - nato\\'s'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_ASCII)
+    return " ".join(text.split()).casefold()
+
+
+def quote_occurs(quote: str, normalised_text: str) -> bool:
+    """Whether ``quote`` occurs in a text already passed through :func:`normalise_text`.
+
+    Fragments separated by ``...`` must occur in order; a quote with no text at all (empty,
+    or only ``...``) quotes nothing and never occurs.
+
+    >>> quote_occurs("Rejects ... ceasefires", normalise_text("it rejects temporary ceasefires"))
+    True
+    >>> quote_occurs("ceasefires ... rejects", normalise_text("it rejects temporary ceasefires"))
+    False
+    >>> quote_occurs("...", normalise_text("it rejects temporary ceasefires"))
+    False
+    """
+    start = 0
+    fragments = [f for f in (f.strip() for f in normalise_text(quote).split("...")) if f]
+    if not fragments:
+        return False
+    for fragment in fragments:
+        found = normalised_text.find(fragment, start)
+        if found < 0:
+            return False
+        start = found + len(fragment)
+    return True
+
+
+def find_seeds(start: str) -> str | None:
+    """The first ``shared/seeds`` (or ``../shared/seeds``) directory walking up from ``start``."""
+    here = os.path.abspath(start)
+    while True:
+        for candidate in (
+            os.path.join(here, "shared", "seeds"),
+            os.path.join(here, os.pardir, "shared", "seeds"),
+        ):
+            if os.path.isdir(candidate):
+                return os.path.normpath(candidate)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def search_dirs(
+    scenario: str, dirs: Iterable[str | os.PathLike[str]] = (), env: Mapping[str, str] | None = None
+) -> list[str]:
+    """The directories source files are looked for in, in order (see the module docstring).
+
+    ``env`` defaults to :data:`os.environ`.
+    """
+    env = os.environ if env is None else env
+    here = os.path.dirname(os.path.abspath(scenario))
+    found = [here, *(os.fspath(d) for d in dirs)]
+    found += [d for d in env.get("ZOPA_SOURCES", "").split(os.pathsep) if d]
+    seeds = find_seeds(here)
+    if seeds:
+        found.append(seeds)
+    return list(dict.fromkeys(os.path.normpath(str(d)) for d in found))
+
+
+def find_source_file(file: str, declared_in: str | None, dirs: Sequence[str]) -> str | None:
+    """The path of a source's ``file``: beside ``declared_in``, then in ``dirs``; or ``None``."""
+    if os.path.isabs(file):
+        return file if os.path.isfile(file) else None
+    places = ([os.path.dirname(os.path.abspath(declared_in))] if declared_in else []) + list(dirs)
+    for place in places:
+        candidate = os.path.normpath(os.path.join(place, file))
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def check_provenance(
+    claims: Iterable[Claim], sources: Mapping[str, Source], searched: Sequence[str] = ()
+) -> Provenance:
+    """Check every claim's quote against its source file and count the numbers.
+
+    Parameters
+    ----------
+    claims : the places validation recorded.
+    sources : the declared sources, with the paths where their files were found.
+    searched : the directories that were searched (named in "not found" warnings).
+
+    Returns
+    -------
+    Provenance
+    """
+    texts: dict[str, str | None] = {}
+    verdicts: dict[int, bool] = {}
+    warnings: list[Problem] = []
+    items: list[ProvenanceItem] = []
+    for claim in claims:
+        cite = claim.citation
+        if cite is None:
+            warnings.append(_problem(claim.node, claim.path, claim.message))
+            items += [ProvenanceItem(path, "none", "") for path in claim.items]
+            continue
+        if cite.ref is None:
+            items += [
+                ProvenanceItem(path, "assumption", cite.assumption or "") for path in claim.items
+            ]
+            continue
+        if id(cite) not in verdicts:
+            problem = _verify(cite, sources[cite.ref], texts, searched)
+            verdicts[id(cite)] = problem is None
+            if problem is not None:
+                warnings.append(problem)
+        items += [
+            ProvenanceItem(path, "source", cite.quote or "", cite.ref, verdicts[id(cite)])
+            for path in claim.items
+        ]
+    return Provenance(
+        sourced=sum(i.kind == "source" and bool(i.verified) for i in items),
+        assumed=sum(i.kind == "assumption" for i in items),
+        unverified=sum(i.kind == "source" and not i.verified for i in items),
+        unsourced=sum(i.kind == "none" for i in items),
+        warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line or 0, p.column or 0))),
+        items=tuple(items),
+    )
+
+
+def _problem(node: Node, path: str, message: str) -> Problem:
+    return Problem(node.file, node.line, node.column, path, message)
+
+
+def _verify(
+    cite: Citation, source: Source, texts: dict[str, str | None], searched: Sequence[str]
+) -> Problem | None:
+    """``None`` if the citation's quote is in its source file, else the warning to give."""
+    node = cite.quote_node or cite.node
+    path = cite.path
+    if source.path is None:
+        where = ", ".join(searched) if searched else "nowhere"
+        return _problem(
+            node,
+            path,
+            f"cannot check the quote: file {source.file!r} of source "
+            f"{cite.ref!r} was not found (looked beside the scenario and in: {where}; "
+            "add directories with --sources DIR or ZOPA_SOURCES)",
+        )
+    if source.path not in texts:
+        try:
+            with open(source.path, encoding="utf-8", errors="replace") as stream:
+                texts[source.path] = normalise_text(stream.read())
+        except OSError as error:
+            texts[source.path] = None
+            reason = error.strerror or str(error)
+            return _problem(
+                node,
+                path,
+                f"cannot check the quote: {source.path} of source "
+                f"{cite.ref!r} cannot be read ({reason})",
+            )
+    text = texts[source.path]
+    if text is None:
+        return _problem(
+            node,
+            path,
+            f"cannot check the quote: {source.path} of source {cite.ref!r} cannot be read",
+        )
+    if not quote_occurs(cite.quote or "", text):
+        shown = cite.quote if len(cite.quote or "") <= 60 else (cite.quote or "")[:57] + "..."
+        return _problem(
+            node,
+            path,
+            f"quote {shown!r} was not found in source {cite.ref!r} "
+            f"({source.path}); quotes are compared ignoring case, white space and "
+            "typographic quotes and dashes",
+        )
+    return None

@@ -1,0 +1,212 @@
+"""Loading a scenario file: :func:`load` and the :class:`Scenario` it returns.
+
+Loading runs in three steps, each of which reports problems with file, line, column and the
+dotted path of the field:
+
+1. read the file safely, following ``extends``
+   (:func:`~simulator.scenario.inherit.load_with_extends`);
+2. check every rule of the format contract, collecting all problems
+   (:func:`~simulator.scenario.validate.validate`);
+3. check the provenance of the numbers (:mod:`simulator.scenario.provenance`): quotes are
+   looked up in the source files; unverifiable quotes and unsourced numbers are warnings, or
+   errors with ``strict=True``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from simulator.errors import Problem, ScenarioError
+from simulator.model import Issue, Model, Party, Rule, compile_model
+from simulator.scenario.inherit import load_with_extends
+from simulator.scenario.provenance import (
+    Provenance,
+    Source,
+    check_provenance,
+    find_source_file,
+    search_dirs,
+)
+from simulator.scenario.validate import sort_problems, validate
+
+__all__ = ["Proposal", "Scenario", "load"]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A named agreement to evaluate.
+
+    Attributes
+    ----------
+    name : str
+        Its identifier in the file.
+    label : str
+        Its label ("" if not given).
+    outcome : dict
+        The issues it fixes: an option (``str``) for a discrete issue, a ``float`` for a
+        continuous one. Issues left out are open.
+    source : str or None
+        The quote it rests on, if it carries ``source: {ref, quote}``.
+    source_ref : str or None
+        The id of that source.
+    """
+
+    name: str
+    label: str
+    outcome: Mapping[str, str | float]
+    source: str | None = None
+    source_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario.
+
+    Attributes
+    ----------
+    path : str
+        The file it was loaded from, as given.
+    name, description : str
+        Its name and description ("" if none).
+    issues : tuple of Issue
+        :class:`~simulator.model.DiscreteIssue` and :class:`~simulator.model.ContinuousIssue`
+        objects, in file order (with ``extends``: the base's first).
+    parties : tuple of Party
+        In file order, with ``label`` set.
+    constraints : tuple of Rule
+        The structural rules every agreement obeys.
+    signatories : tuple of str
+        The parties who must accept an agreement (default: all).
+    concepts : tuple of str
+        Solution concepts asked for, among ``zopa, pareto, nash, kalai, utilitarian,
+        egalitarian`` (default: all).
+    lotteries : bool
+        Whether to also solve over randomised agreements.
+    max_outcomes : int
+        The largest outcome space to enumerate (``solve.max_outcomes``, an extension).
+    proposals : dict of str to Proposal
+    sources : dict of str to Source
+        Declared sources, with the path where each file was found (or ``None``).
+    provenance : Provenance
+        How each number is backed, with the warnings.
+    """
+
+    path: str
+    name: str
+    description: str
+    issues: tuple[Issue, ...]
+    parties: tuple[Party, ...]
+    constraints: tuple[Rule, ...]
+    signatories: tuple[str, ...]
+    concepts: tuple[str, ...]
+    lotteries: bool
+    max_outcomes: int
+    proposals: Mapping[str, Proposal]
+    sources: Mapping[str, Source]
+    provenance: Provenance
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The provenance warnings (unverifiable quotes, unsourced numbers)."""
+        return self.provenance.warnings
+
+    def model(self) -> Model:
+        """The compiled model: ``compile_model(issues, parties, constraints, signatories)``."""
+        return compile_model(self.issues, self.parties, self.constraints, self.signatories)
+
+
+def load(
+    path: str | os.PathLike[str],
+    *,
+    sources: Iterable[str | os.PathLike[str]] = (),
+    strict: bool = False,
+    env: Mapping[str, str] = os.environ,
+) -> Scenario:
+    """Read, validate and check the provenance of a scenario file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The scenario file (YAML, format 1; see ``SCENARIO_FORMAT.md``).
+    sources : iterable of paths
+        Extra directories to look for source files in (after the scenario's own directory).
+    strict : bool
+        If true, unverifiable quotes and unsourced numbers are errors, not warnings.
+    env : mapping
+        The environment; its ``ZOPA_SOURCES`` (directories separated by :data:`os.pathsep`)
+        is searched after ``sources``.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, sorted by file and line: unreadable or unsafe YAML, a broken
+        ``extends`` chain, any breach of the contract, or (``strict``) provenance warnings.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> text = '''
+    ... format: 1
+    ... name: demo
+    ... issues:
+    ...   deal: {options: [a, b]}
+    ... parties:
+    ...   p1:
+    ...     reservation: 0.2
+    ...     assumption: illustrative numbers
+    ...     issues: {deal: {weight: 1, values: {a: 1, b: 0}}}
+    ...   p2:
+    ...     reservation: 0.2
+    ...     assumption: illustrative numbers
+    ...     issues: {deal: {weight: 1, values: {a: 0.5, b: 1}}}
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     name = os.path.join(folder, "demo.yaml")
+    ...     with open(name, "w") as stream:
+    ...         _ = stream.write(text)
+    ...     scenario = load(name)
+    >>> [i.name for i in scenario.issues], scenario.signatories, scenario.provenance.assumed
+    (['deal'], ('p1', 'p2'), 6)
+    """
+    name = str(os.fspath(path))
+    parsed = validate(load_with_extends(name))
+    dirs = search_dirs(name, sources, env)
+    found = {
+        sid: Source(
+            d.file, d.title, find_source_file(d.file, d.node.file, dirs) if d.file else None
+        )
+        for sid, d in parsed.sources.items()
+    }
+    provenance = check_provenance(parsed.claims, found, dirs)
+    if strict and provenance.warnings:
+        raise ScenarioError(sort_problems(provenance.warnings))
+    proposals = {
+        pid: Proposal(
+            p.name,
+            p.label,
+            dict(p.outcome),
+            p.citation.quote if p.citation and p.citation.ref else None,
+            p.citation.ref if p.citation else None,
+        )
+        for pid, p in parsed.proposals.items()
+    }
+    return Scenario(
+        path=name,
+        name=parsed.name,
+        description=parsed.description,
+        issues=parsed.issues,
+        parties=parsed.parties,
+        constraints=parsed.constraints,
+        signatories=parsed.signatories,
+        concepts=parsed.concepts,
+        lotteries=parsed.lotteries,
+        max_outcomes=parsed.max_outcomes,
+        proposals=proposals,
+        sources=found,
+        provenance=provenance,
+    )

@@ -1,0 +1,447 @@
+"""Validation of parties: reservation, power, issue entries, red lines and interactions.
+
+A party is a mapping with a required ``reservation`` (a number in [0, 1]) and ``issues`` (its
+entries), and optional ``label``, ``description``, ``power`` (> 0, default 1), ``red_lines``
+(a list of rules), ``interactions`` (a list of ``{when, bonus}``), ``source`` and
+``assumption``. An issue entry has a ``weight`` (>= 0) and exactly one value function fitting
+its issue: ``values`` for a discrete issue (every option, each in [0, 1]), ``points``
+(``[[x, y], ...]`` with x strictly ascending and y in [0, 1]) or ``ideal`` (a number in the
+issue's range) for a continuous one. A party whose weights are all zero, or who weighs no
+issue at all, is an error: it would be indifferent to every outcome.
+
+Each reservation, entry and red line is recorded as a provenance claim
+(:mod:`simulator.scenario.provenance`), covered by its own citation or else by its party's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from simulator.model import (
+    ContinuousIssue,
+    DiscreteIssue,
+    IdealValue,
+    Interaction,
+    Issue,
+    Party,
+    PiecewiseLinearValue,
+    Rule,
+    TableValue,
+    ValueFunction,
+)
+from simulator.scenario.provenance import Citation
+from simulator.scenario.validate_fields import AnyName, Checker, show, show_number, suggestion
+from simulator.scenario.validate_issues import Issues, check_rule, check_when, describe_issue
+from simulator.scenario.yamlread import Node, child_path
+
+__all__ = ["check_parties"]
+
+PARTY_KEYS = (
+    "label",
+    "description",
+    "reservation",
+    "power",
+    "issues",
+    "red_lines",
+    "interactions",
+    "source",
+    "assumption",
+)
+ENTRY_KEYS = ("weight", "values", "points", "ideal", "source", "assumption")
+RULE_EXTRA = ("description", "source", "assumption")
+INTERACTION_KEYS = ("when", "bonus", "description", "source", "assumption")
+_UNIT = "a number in [0, 1]"
+_CITE = 'add source: {ref, quote} or assumption: "why"'
+
+
+def check_parties(
+    c: Checker, node: Node, path: str, issues: Issues, sources: Mapping[str, object]
+) -> Mapping[str, Party | None]:
+    """Check the ``parties`` mapping; map each party name to its party (``None`` if invalid).
+
+    If ``parties`` is not a mapping, return :class:`AnyName` (references are not checked).
+    """
+    if not isinstance(node.value, dict):
+        c.report(node, path, f"expected a mapping of party names to parties; found {show(node)}")
+        return AnyName()
+    if len(node.value) < 2:
+        found = f"1 ({next(iter(node.value))})" if node.value else "none"
+        c.report(node, path, f"a scenario needs at least two parties; found {found}")
+    parties: dict[str, Party | None] = {}
+    for name, entry in node.value.items():
+        here = child_path(path, name)
+        c.identifier(name, node.keys.get(name, entry), here, "party")
+        parties[name] = _check_party(c, name, entry, here, issues, sources)
+    return parties
+
+
+def _check_party(
+    c: Checker, name: str, node: Node, path: str, issues: Issues, sources: Mapping[str, object]
+) -> Party | None:
+    fields = c.mapping(
+        node,
+        path,
+        "a party: a mapping with reservation and issues",
+        PARTY_KEYS,
+        {
+            "reservation": f"{_UNIT}: the party's utility of no agreement",
+            "issues": "the party's weight and values for each issue it cares about",
+        },
+    )
+    if fields is None:
+        return None
+    label = c.optional_string(fields, "label", path)
+    description = c.optional_string(fields, "description", path)
+    cite = c.citation(fields, path, sources)
+    ok = True
+    reservation = power = None
+    if "reservation" in fields:
+        here = child_path(path, "reservation")
+        reservation = c.number(
+            fields["reservation"],
+            here,
+            f"{_UNIT} (the party's utility of no agreement)",
+            lambda x: 0.0 <= x <= 1.0,
+        )
+        c.claim(
+            here,
+            f"the reservation has no source or assumption; {_CITE} to party {name!r}",
+            fields["reservation"],
+            (here,),
+            cite,
+        )
+    if "power" in fields:
+        power = c.number(
+            fields["power"],
+            child_path(path, "power"),
+            "a positive number (bargaining power in the weighted Nash solution)",
+            lambda x: x > 0,
+        )
+        ok &= power is not None
+    entries = None
+    if "issues" in fields:
+        entries = _check_entries(
+            c, name, fields["issues"], child_path(path, "issues"), issues, sources, cite
+        )
+    red_lines = _check_rules(
+        c, name, fields.get("red_lines"), child_path(path, "red_lines"), issues, sources, cite
+    )
+    interactions = _check_interactions(
+        c, fields.get("interactions"), child_path(path, "interactions"), issues, sources
+    )
+    if (
+        not ok
+        or reservation is None
+        or entries is None
+        or red_lines is None
+        or interactions is None
+    ):
+        return None
+    extra = {"description": description} if description else {}
+    return Party(
+        name,
+        reservation,
+        entries[0],
+        entries[1],
+        red_lines,
+        interactions,
+        1.0 if power is None else power,
+        label,
+        extra,
+    )
+
+
+def _check_entries(
+    c: Checker,
+    party: str,
+    node: Node,
+    path: str,
+    issues: Issues,
+    sources: Mapping[str, object],
+    party_cite: Citation | None,
+) -> tuple[dict[str, float], dict[str, ValueFunction]] | None:
+    if not isinstance(node.value, dict):
+        c.report(
+            node,
+            path,
+            "expected a mapping of issue names to entries {weight, values | "
+            f"points | ideal}}; found {show(node)}",
+        )
+        return None
+    weights: dict[str, float] = {}
+    values: dict[str, ValueFunction] = {}
+    ok = True
+    for name, entry in node.value.items():
+        here = child_path(path, name)
+        if not c.key_reference(name, node.keys.get(name, entry), here, issues, "issue"):
+            ok = False
+            continue
+        result = _check_entry(
+            c, party, entry, here, issues[name], sources, party_cite, node.keys.get(name, entry)
+        )
+        if result is None:
+            ok = False
+        else:
+            weights[name], values[name] = result
+    if not ok:
+        return None
+    if not weights:
+        c.report(
+            node,
+            path,
+            f"party {party!r} weighs no issue: it would be indifferent to every "
+            "outcome; give at least one issue a positive weight",
+        )
+        return None
+    if not any(w > 0 for w in weights.values()):
+        c.report(
+            node,
+            path,
+            f"every weight of party {party!r} is 0: it would be indifferent to "
+            "every outcome; give at least one issue a positive weight",
+        )
+        return None
+    return weights, values
+
+
+def _check_entry(
+    c: Checker,
+    party: str,
+    node: Node,
+    path: str,
+    issue: Issue | None,
+    sources: Mapping[str, object],
+    party_cite: Citation | None,
+    key: Node,
+) -> tuple[float, ValueFunction] | None:
+    fields = c.mapping(
+        node,
+        path,
+        "an issue entry {weight, values | points | ideal}",
+        ENTRY_KEYS,
+        {"weight": "a number >= 0: the issue's importance to the party"},
+    )
+    if fields is None:
+        return None
+    weight = None
+    if "weight" in fields:
+        weight = c.number(
+            fields["weight"],
+            child_path(path, "weight"),
+            "a number >= 0 (the issue's importance to the party)",
+            lambda x: x >= 0,
+        )
+    cite = c.citation(fields, path, sources) or party_cite
+    kinds = [k for k in ("values", "points", "ideal") if k in fields]
+    if not kinds:
+        needs = (
+            "values (a value per option)"
+            if isinstance(issue, DiscreteIssue)
+            else "points or ideal"
+            if isinstance(issue, ContinuousIssue)
+            else "values (discrete issue), points or ideal (continuous issue)"
+        )
+        c.report(node, path, f"an issue entry needs {needs}")
+        return None
+    if len(kinds) > 1:
+        c.report(
+            node.keys.get(kinds[1], fields[kinds[1]]),
+            child_path(path, kinds[1]),
+            f"give one of values, points or ideal, not {' and '.join(kinds)}",
+        )
+        return None
+    kind = kinds[0]
+    c.claim(
+        path,
+        f"the weight and {kind} have no source or assumption; {_CITE} here or to party {party!r}",
+        key,
+        (child_path(path, "weight"), child_path(path, kind)),
+        cite,
+    )
+    if issue is None:
+        return None
+    here = child_path(path, kind)
+    discrete = isinstance(issue, DiscreteIssue)
+    if discrete != (kind == "values"):
+        advice = "give values (a value per option)" if discrete else "give points or ideal"
+        c.report(
+            node.keys.get(kind, fields[kind]),
+            here,
+            f"{kind} is for {'continuous' if discrete else 'discrete'} issues; issue "
+            f"{describe_issue(issue)} is {'discrete' if discrete else 'continuous'}: "
+            f"{advice}",
+        )
+        return None
+    if isinstance(issue, DiscreteIssue):
+        fn: ValueFunction | None = _check_table(c, fields[kind], here, issue)
+    elif kind == "points":
+        fn = _check_points(c, fields[kind], here)
+    else:
+        ideal = c.number(
+            fields[kind],
+            here,
+            f"a number in the range of issue {describe_issue(issue)}",
+            lambda x: issue.low <= x <= issue.high,
+        )
+        fn = None if ideal is None else IdealValue(ideal, issue.low, issue.high)
+    return None if fn is None or weight is None else (weight, fn)
+
+
+def _check_table(c: Checker, node: Node, path: str, issue: DiscreteIssue) -> TableValue | None:
+    if not isinstance(node.value, dict):
+        c.report(
+            node,
+            path,
+            f"expected a mapping of each option of issue {issue.name!r} to "
+            f"{_UNIT}; found {show(node)}",
+        )
+        return None
+    ok = True
+    for option, value in node.value.items():
+        here = child_path(path, option)
+        if option not in issue.options:
+            c.report(
+                node.keys.get(option, value),
+                here,
+                f"option {option!r} is not an option of "
+                f"issue {issue.name!r}{suggestion(option, issue.options)}; options: "
+                + ", ".join(issue.options),
+            )
+            ok = False
+        elif (
+            c.number(
+                value, here, f"{_UNIT} (the value of option {option!r})", lambda x: 0.0 <= x <= 1.0
+            )
+            is None
+        ):
+            ok = False
+    missing = [o for o in issue.options if o not in node.value]
+    if missing:
+        c.report(
+            node,
+            path,
+            f"values must give every option of issue {issue.name!r}; missing: "
+            + ", ".join(missing),
+        )
+        return None
+    return TableValue(tuple(float(node.value[o].value) for o in issue.options)) if ok else None
+
+
+def _check_points(c: Checker, node: Node, path: str) -> PiecewiseLinearValue | None:
+    expected = "a non-empty list of [x, y] points with x ascending and y in [0, 1]"
+    items = c.sequence(node, path, expected, nonempty=True)
+    if items is None:
+        return None
+    xs: list[float] = []
+    ys: list[float] = []
+    ok = True
+    for i, item in enumerate(items):
+        here = child_path(path, i)
+        if not isinstance(item.value, list) or len(item.value) != 2:
+            found = (
+                f"a list of {len(item.value)} items" if isinstance(item.value, list) else show(item)
+            )
+            c.report(item, here, f"expected a point [x, y]; found {found}")
+            ok = False
+            continue
+        x = c.number(item.value[0], child_path(here, 0), "a number (x, a level of the issue)")
+        y = c.number(
+            item.value[1],
+            child_path(here, 1),
+            f"{_UNIT} (y, the value at x)",
+            lambda v: 0.0 <= v <= 1.0,
+        )
+        if x is None or y is None:
+            ok = False
+            continue
+        if xs and x <= xs[-1]:
+            c.report(
+                item,
+                here,
+                f"points must be sorted by x, strictly ascending: x = "
+                f"{show_number(x)} comes after x = {show_number(xs[-1])}",
+            )
+            ok = False
+            continue
+        xs.append(x)
+        ys.append(y)
+    return PiecewiseLinearValue(tuple(xs), tuple(ys)) if ok else None
+
+
+def _check_rules(
+    c: Checker,
+    party: str,
+    node: Node | None,
+    path: str,
+    issues: Issues,
+    sources: Mapping[str, object],
+    party_cite: Citation | None,
+) -> tuple[Rule, ...] | None:
+    if node is None:
+        return ()
+    items = c.sequence(node, path, "a list of rules (conditions or {if, then} implications)")
+    if items is None:
+        return None
+    rules: list[Rule] = []
+    for i, item in enumerate(items):
+        here = child_path(path, i)
+        rule = check_rule(c, item, here, issues, RULE_EXTRA)
+        if isinstance(item.value, dict):
+            fields = {k: v for k, v in item.value.items() if v.value is not None}
+            c.optional_string(fields, "description", here)
+            cite = c.citation(fields, here, sources) or party_cite
+            c.claim(
+                here,
+                f"the red line has no source or assumption; {_CITE} to it or to party {party!r}",
+                item,
+                (here,),
+                cite,
+            )
+        if rule is not None:
+            rules.append(rule)
+    return tuple(rules) if len(rules) == len(items) else None
+
+
+def _check_interactions(
+    c: Checker, node: Node | None, path: str, issues: Issues, sources: Mapping[str, object]
+) -> tuple[Interaction, ...] | None:
+    if node is None:
+        return ()
+    items = c.sequence(node, path, "a list of interactions {when: {...}, bonus: number}")
+    if items is None:
+        return None
+    found: list[Interaction] = []
+    for i, item in enumerate(items):
+        here = child_path(path, i)
+        fields = c.mapping(
+            item,
+            here,
+            "an interaction {when: {...}, bonus: number}",
+            INTERACTION_KEYS,
+            {
+                "when": "a mapping of issues to options or {min, max} ranges",
+                "bonus": "a number added to the utility when 'when' holds",
+            },
+        )
+        if fields is None:
+            continue
+        c.optional_string(fields, "description", here)
+        when = (
+            check_when(c, fields["when"], child_path(here, "when"), issues)
+            if "when" in fields
+            else None
+        )
+        bonus = (
+            c.number(
+                fields["bonus"],
+                child_path(here, "bonus"),
+                "a number (the bonus, negative for a penalty)",
+            )
+            if "bonus" in fields
+            else None
+        )
+        cite = c.citation(fields, here, sources)
+        c.claim(here, "", item, (child_path(here, "bonus"),), cite, required=False)
+        if when is not None and bonus is not None:
+            found.append(Interaction(when, bonus))
+    return tuple(found) if len(found) == len(items) else None
