@@ -13,8 +13,8 @@ from simulator.scenario import load
 from simulator.scenario.provenance import find_seeds, normalise_text, quote_occurs
 
 DATA = Path(__file__).parent / "data"
-SEEDS = Path("/work/shared/seeds")
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not present")
+# The source documents ship with the Ukraine scenarios (copies of shared/seeds).
+SEEDS = Path(__file__).resolve().parents[2] / "scenarios" / "ukraine" / "sources"
 
 # A real sentence of 004_367adf9762f35d02.txt and one of 001_0a59ffe8bdbc1af9.txt.
 QUOTE_004 = "it would never tolerate its accession to NATO"
@@ -50,9 +50,8 @@ def write(folder: Path, doc: str, quote: str, name: str = "s.yaml") -> Path:
     return path
 
 
-@needs_seeds
 def test_counts_of_a_fully_backed_scenario():
-    scenario = load(DATA / "good.yaml", env={})
+    scenario = load(DATA / "good.yaml", sources=[SEEDS], env={})
     prov = scenario.provenance
     assert (prov.sourced, prov.assumed, prov.unverified, prov.unsourced) == (12, 9, 0, 0)
     assert prov.warnings == ()
@@ -73,9 +72,8 @@ def test_counts_of_a_fully_backed_scenario():
     )
 
 
-@needs_seeds
 def test_party_citation_covers_its_entries():
-    prov = load(DATA / "good.yaml", env={}).provenance
+    prov = load(DATA / "good.yaml", sources=[SEEDS], env={}).provenance
     by_path = {item.path: item for item in prov.items}
     for path in ("parties.ukraine.reservation", "parties.ukraine.issues.nato_membership.values"):
         assert by_path[path].text.startswith("Ukraine firmly opposes")
@@ -83,14 +81,22 @@ def test_party_citation_covers_its_entries():
     assert by_path["parties.ukraine.issues.army_cap.ideal"].kind == "assumption"
 
 
-@needs_seeds
-def test_sources_are_found_in_shared_seeds_by_walking_up():
-    scenario = load(DATA / "good.yaml", env={})
-    assert scenario.sources["s004"].path == str(SEEDS / "004_367adf9762f35d02.txt")
-    assert find_seeds(str(DATA)) == str(SEEDS)
+@pytest.mark.parametrize("layout", ["shared/seeds", "../shared/seeds"])
+def test_sources_are_found_in_shared_seeds_by_walking_up(tmp_path, layout):
+    # root/shared/seeds/ holds the document; the scenario sits two levels below root (or, for
+    # ../shared/seeds, below a sibling of it), as in a checkout next to shared/.
+    root = tmp_path / "root"
+    seeds = (root / layout).resolve()
+    seeds.mkdir(parents=True)
+    (seeds / "doc.txt").write_text("Moscow rejects temporary ceasefires.\n")
+    folder = root / "repo" / "scenarios"
+    folder.mkdir(parents=True)
+    scenario = load(write(folder, "doc.txt", "rejects temporary ceasefires"), env={})
+    assert scenario.sources["doc"].path == str(seeds / "doc.txt")
+    assert scenario.provenance.unverified == 0
+    assert find_seeds(str(folder)) == str(seeds)
 
 
-@needs_seeds
 @pytest.mark.parametrize(
     ("doc", "quote"),
     [
