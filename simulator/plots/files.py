@@ -47,7 +47,7 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
         fig.savefig(path, dpi=120)
         written.append(path)
     plt.close(fig)
-    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.7 * len(study.analysis.signatories)))
+    fig, ax = plt.subplots(figsize=(10, 2.2 + 0.7 * len(study.analysis.signatories)))
     plot_gap(study, ax=ax)
     fig.tight_layout()
     for ext in ("png", "svg"):

@@ -8,6 +8,7 @@ green: some agreement then gives this party its reservation and satisfies everyo
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from simulator.study import Study
@@ -24,6 +25,7 @@ class GapData:
     reach: tuple[float | None, ...]
     exists: bool
     slack: float | None
+    openers: tuple[str, ...]  # requirements whose removal alone would open a closed zone
 
 
 def gap_data(study: Study) -> GapData:
@@ -35,6 +37,11 @@ def gap_data(study: Study) -> GapData:
         reach=tuple(a.zone.reach[s] for s in a.signatories),
         exists=a.zone.exists,
         slack=a.zone.slack,
+        openers=tuple(
+            f"{labels[b.party]}'s {b.requirement.replace('red_line: ', 'red line ')}"
+            for b in a.zone.blocking
+            if b.opens
+        ),
     )
 
 
@@ -49,7 +56,12 @@ def plot_gap(study: Study, ax=None, data: GapData | None = None):
     for row, (r, best) in enumerate(zip(d.reservations, d.reach)):
         y = n - 1 - row
         if best is None:
-            ax.text(r, y, "  the others never all accept", va="center", fontsize=8, color="#d62728")
+            why = (
+                "no agreement satisfies every red line"
+                if d.slack is None
+                else "the others never all accept"
+            )
+            ax.text(r, y, f"  {why}", va="center", fontsize=8, color="#d62728")
         elif best >= r:
             ax.barh(y, best - r, left=r, height=0.5, color="#2ca02c", alpha=0.8)
             ax.text(best, y, f"  room {best - r:.2f}", va="center", fontsize=8)
@@ -64,8 +76,9 @@ def plot_gap(study: Study, ax=None, data: GapData | None = None):
     ax.set_xlim(0, 1.15)
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlabel(
-        "utility  (| = reservation, the value of no deal;  o = best it can get "
-        "while every other signatory accepts)",
+        "utility (0 = worst, 1 = ideal on every issue)\n"
+        "|  reservation: the value of no deal      o  best it can get while every other "
+        "signatory accepts",
         fontsize=8,
     )
     if d.exists:
@@ -77,6 +90,11 @@ def plot_gap(study: Study, ax=None, data: GapData | None = None):
             f"no zone: bargaining gap {-d.slack:.2f} (every reservation would have to "
             f"fall by {-d.slack:.2f} to open one)"
         )
-    ax.set_title(f"{study.scenario.name}\n{verdict}", fontsize=10)
+    if d.openers:
+        verdict += "\nwould open it alone: " + "; ".join(d.openers[:3])
+        if len(d.openers) > 3:
+            verdict += f" and {len(d.openers) - 3} more"
+    lines = [study.scenario.name, *verdict.split("\n")]
+    ax.set_title("\n".join(textwrap.fill(line, 62) for line in lines), fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     return ax

@@ -107,14 +107,18 @@ def plot_utility_space(
     parties = {p.name: (p.label or p.name) for p in study.model.parties}
     lx, ly = parties[d.x], parties[d.y]
     rest = ~d.acceptable
-    what = "a random sample of the" if d.sampled else "every"
+    what = (
+        f"random sample of {len(d.points):,} of {study.model.space.count:,}"
+        if d.sampled
+        else "every one"
+    )
     ax.scatter(
         d.points[rest, 0],
         d.points[rest, 1],
         s=9,
         c="#c7c7c7",
         lw=0,
-        label=f"possible agreement ({what} outcome)",
+        label=f"possible agreement ({what})",
     )
     ax.scatter(
         d.points[d.acceptable, 0],

@@ -161,11 +161,18 @@ def _evaluation_block(doc: Document, model, title: str, e: Evaluation) -> None:
         acc = {True: "yes", False: "no", None: "depends"}[e.accepts[party.name]]
         if party.name not in e.signatories:
             acc += " (does not sign)"
-        broken = "; ".join(e.broken[party.name]) or "-"
+        rows.append([_label(party), util, gain, acc])
+    doc.table(["party", "utility", "gain", "accepts"], rows)
+    notes = []
+    for party in model.parties:
+        if e.broken[party.name]:
+            notes.append(f"Breaks {_label(party)}'s red lines: " + "; ".join(e.broken[party.name]))
         if e.maybe_broken[party.name]:
-            broken += " (maybe: " + "; ".join(e.maybe_broken[party.name]) + ")"
-        rows.append([_label(party), util, gain, acc, broken])
-    doc.table(["party", "utility", "gain", "accepts", "red lines broken"], rows)
+            notes.append(
+                f"May break {_label(party)}'s red lines, depending on the open issues: "
+                + "; ".join(e.maybe_broken[party.name])
+            )
+    doc.bullets(notes)
     if e.constraints_ok is False:
         doc.para("It breaks the scenario's structural constraints.")
 
