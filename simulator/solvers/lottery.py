@@ -139,7 +139,7 @@ def _newton_on_support(points: np.ndarray, w: np.ndarray, lam: np.ndarray) -> np
 
 
 def nash_lottery(
-    gains: np.ndarray, power: np.ndarray | None = None, tol: float = 1e-10, max_iter: int = 500
+    gains: np.ndarray, power: np.ndarray | None = None, tol: float = 1e-13, max_iter: int = 500
 ) -> Mixture | None:
     """The (weighted) Nash solution over randomised agreements.
 

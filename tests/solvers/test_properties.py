@@ -189,9 +189,21 @@ NASH_LOTTERY_ASYMMETRIC = (
 # search, cycled, and returned an un-optimised 0.9/0.1 mixture on these inputs.
 
 
+#: A flat objective: two near-identical rows whose 50/50 mix beats either by only ~1e-11 in
+#: the log product. With a duality-gap tolerance of 1e-10 the solver once stopped at a pure row,
+#: 1e-5 away from the symmetric optimum (found by CI; fixed by a tolerance of 1e-13).
+NASH_LOTTERY_FLAT = (
+    np.array([[0.99999, 1.0, 1.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0],
+              [1.0, 0.99999, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]),
+    0,
+    1,
+)
+
+
 @given(case=symmetric_gain_arrays())
 @settings(max_examples=100, deadline=None)
 @example(case=NASH_LOTTERY_ASYMMETRIC)
+@example(case=NASH_LOTTERY_FLAT)
 def test_nash_lottery_of_a_symmetric_problem_is_symmetric(case):
     g, i, j = case
     assume(not has_tiny_gains(g, 1e-11))  # see test_nash_lottery_with_tiny_gains
