@@ -51,8 +51,10 @@ def main() -> None:
     scenario = simulator.load(SCENARIO)
     base = simulator.analyze(scenario.model(), concepts=["nash"])
     base_nash = base.solutions["nash"].outcome
-    print(f"baseline: zone {'open' if base.zone.exists else 'closed'}, "
-          f"slack {base.zone.slack:+.3f}, {base.zone.count:,} acceptable outcomes")
+    print(
+        f"baseline: zone {'open' if base.zone.exists else 'closed'}, "
+        f"slack {base.zone.slack:+.3f}, {base.zone.count:,} acceptable outcomes"
+    )
     print("baseline Nash package: " + ", ".join(f"{k}={fmt(v)}" for k, v in base_nash.items()))
 
     rng = np.random.default_rng(args.seed)
@@ -75,8 +77,10 @@ def main() -> None:
             issue_changes[k] += 1
 
     s = np.array([x for x in slacks if x is not None])
-    print(f"\n{args.n} draws (seed {args.seed}, each weight x U[0.5, 1.5]) "
-          f"in {time.perf_counter() - t0:.0f} s")
+    print(
+        f"\n{args.n} draws (seed {args.seed}, each weight x U[0.5, 1.5]) "
+        f"in {time.perf_counter() - t0:.0f} s"
+    )
     print(f"zone open in {zones} of {args.n} draws ({zones / args.n:.0%})")
     if len(s):
         print(f"slack: min {s.min():+.3f}, median {np.median(s):+.3f}, max {s.max():+.3f}")

@@ -61,6 +61,14 @@ class OutcomeSpace:
             return np.zeros(levels.shape[0], dtype=np.int64)
         return np.ravel_multi_index(tuple(levels.T), self.sizes).astype(np.int64)
 
+    def sample(self, n: int, seed: int | np.random.Generator | None = None) -> np.ndarray:
+        """Levels of ``n`` outcomes drawn uniformly (with replacement), issue by issue: works
+        for spaces of any size (no outcome number is formed)."""
+        rng = np.random.default_rng(seed)
+        if not self.sizes:
+            return np.zeros((n, 0), dtype=np.int64)
+        return np.stack([rng.integers(0, size, n) for size in self.sizes], axis=1)
+
     def chunks(self, chunk_size: int = DEFAULT_CHUNK) -> Iterator[tuple[int, np.ndarray]]:
         """Yield ``(start, levels)`` for consecutive chunks covering the whole space."""
         total = self.count

@@ -38,6 +38,7 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
             plot_utility_space(study, x, y, ax=ax, legend=False)
         for ax in list(axes.flat)[len(pairs) :]:
             ax.set_visible(False)
+        fig.suptitle(study.scenario.name, fontsize=12)
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
         fig.tight_layout(rect=(0, 0.9 / (5.5 * rows + 1.0) + 0.03, 1, 1))

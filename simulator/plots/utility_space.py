@@ -14,7 +14,7 @@ from simulator.study import Study
 __all__ = ["UtilitySpaceData", "plot_utility_space", "utility_space_data"]
 
 #: Largest number of outcomes drawn; larger spaces are drawn from a random sample.
-MAX_POINTS = 50_000
+MAX_POINTS = 20_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,22 +45,18 @@ def utility_space_data(
     x = x or sig[0]
     y = y or (sig[1] if len(sig) > 1 else [p for p in a.parties if p != x][0])
     ix, iy = a.parties.index(x), a.parties.index(y)
-    count = model.space.count
-    sampled = count > MAX_POINTS
+    sampled = model.space.count > MAX_POINTS
     if sampled:
-        rng = np.random.default_rng(seed)
-        idx = np.unique(rng.integers(0, count, MAX_POINTS))
+        levels = model.space.sample(MAX_POINTS, seed)
     else:
-        idx = np.arange(count)
-    levels = model.space.levels_of(idx)
+        levels = model.space.levels(0, model.space.count)
+    levels = levels[model.constraint_mask(levels)]  # only agreements the scenario allows
     u = model.utilities(levels)
     s = model.signatories
     lines = [j for j, rl in enumerate(model.red_lines) if s[rl.party]]
-    acceptable = (
-        model.constraint_mask(levels)
-        & ~model.red_line_breaks(levels)[:, lines].any(axis=1)
-        & (u[:, s] >= model.reservations[s] - ACCEPT_ATOL).all(axis=1)
-    )
+    acceptable = ~model.red_line_breaks(levels)[:, lines].any(axis=1) & (
+        u[:, s] >= model.reservations[s] - ACCEPT_ATOL
+    ).all(axis=1)
     front = a.pareto.utilities[:, [ix, iy]]
     front = front[np.lexsort((front[:, 1], front[:, 0]))]
     return UtilitySpaceData(
@@ -108,16 +104,19 @@ def plot_utility_space(
     lx, ly = parties[d.x], parties[d.y]
     rest = ~d.acceptable
     what = (
-        f"random sample of {len(d.points):,} of {study.model.space.count:,}"
+        f"random sample of {MAX_POINTS:,} of {study.model.space.count:,} outcomes"
         if d.sampled
-        else "every one"
+        else "every outcome"
     )
+    if study.model.constraints:
+        what += " allowed by the constraints"
     ax.scatter(
         d.points[rest, 0],
         d.points[rest, 1],
         s=9,
         c="#c7c7c7",
         lw=0,
+        rasterized=True,  # thousands of dots: a bitmap inside the SVG keeps it small
         label=f"possible agreement ({what})",
     )
     ax.scatter(
@@ -126,6 +125,7 @@ def plot_utility_space(
         s=14,
         c="#1f77b4",
         lw=0,
+        rasterized=True,
         label="acceptable to every signatory (the zone)",
     )
     n_sig = len(study.analysis.signatories)
@@ -223,7 +223,10 @@ def plot_utility_space(
         status = "no zone: red lines and constraints exclude everything"
     else:
         status = f"no zone: bargaining gap {-zone.slack:.2f}"
-    ax.set_title(f"{study.scenario.name}\n{lx} vs {ly}: {status}", fontsize=10)
+    if legend:
+        ax.set_title(f"{study.scenario.name}\n{lx} vs {ly}: {status}", fontsize=10)
+    else:  # a panel of a grid: the figure carries the scenario's name
+        ax.set_title(f"{lx} vs {ly}:\n{status}", fontsize=9)
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.9)
     ax.grid(True, alpha=0.3)

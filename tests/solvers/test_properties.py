@@ -193,8 +193,16 @@ NASH_LOTTERY_ASYMMETRIC = (
 #: the log product. With a duality-gap tolerance of 1e-10 the solver once stopped at a pure row,
 #: 1e-5 away from the symmetric optimum (found by CI; fixed by a tolerance of 1e-13).
 NASH_LOTTERY_FLAT = (
-    np.array([[0.99999, 1.0, 1.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0],
-              [1.0, 0.99999, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]),
+    np.array(
+        [
+            [0.99999, 1.0, 1.0],
+            [0.0, 1.0, 1.0],
+            [1.0, 0.0, 1.0],
+            [1.0, 0.99999, 1.0],
+            [1.0, 0.0, 1.0],
+            [0.0, 1.0, 1.0],
+        ]
+    ),
     0,
     1,
 )
