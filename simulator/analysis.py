@@ -29,10 +29,14 @@ from simulator.solvers.selection import Choice
 from simulator.solvers.utilitarian import utilitarian
 from simulator.solvers.zone import ZoneScan, combine, finish, scan_chunk
 
-__all__ = ["CONCEPTS", "analyze", "evaluate"]
+__all__ = ["AUTO_THRESHOLD", "CONCEPTS", "METHODS", "analyze", "evaluate"]
 
 #: Solution concepts that choose one outcome, in report order.
 CONCEPTS = ("nash", "kalai", "egalitarian", "utilitarian")
+METHODS = ("auto", "enumerate", "milp")
+#: ``method="auto"`` enumerates spaces up to this many outcomes and uses MILP above it
+#: (measured: benchmarks/bench_methods.py).
+AUTO_THRESHOLD = 5_000_000
 
 
 def _signatory_lines(model: Model) -> list[int]:
@@ -44,27 +48,39 @@ def analyze(
     concepts: Iterable[str] = CONCEPTS,
     *,
     lotteries: bool = False,
+    method: str = "enumerate",
     chunk_size: int = DEFAULT_CHUNK,
     max_outcomes: int = MAX_OUTCOMES,
 ) -> Analysis:
-    """Zone, Pareto frontier and solution concepts of a model, by exact enumeration.
+    """Zone, Pareto frontier and solution concepts of a model.
 
     Parameters
     ----------
     model : a compiled model (:func:`simulator.model.compile_model`).
     concepts : which of ``nash``, ``kalai``, ``egalitarian``, ``utilitarian`` to solve.
     lotteries : also solve Nash and Kalai-Smorodinsky over randomised agreements.
+    method : ``"enumerate"`` -- every outcome of the grid, exact, refused above
+        ``max_outcomes``; ``"milp"`` -- mixed-integer programmes on the true domains
+        (continuous issues on their whole interval; see :mod:`simulator.analysis_milp` for
+        what differs); ``"auto"`` -- enumerate up to ``AUTO_THRESHOLD`` outcomes, MILP above.
     chunk_size : outcomes evaluated at once (results do not depend on it).
     max_outcomes : refuse larger spaces at once (:class:`~simulator.errors.SpaceTooLargeError`).
 
     Returns
     -------
     Analysis
+        Its ``method`` says which method ran.
     """
     concepts = tuple(concepts)
     unknown = set(concepts) - set(CONCEPTS)
     if unknown:
         raise ValueError(f"unknown concepts {sorted(unknown)}; known: {', '.join(CONCEPTS)}")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    if method == "milp" or (method == "auto" and model.space.count > AUTO_THRESHOLD):
+        from simulator.analysis_milp import analyze_milp
+
+        return analyze_milp(model, concepts, lotteries=lotteries)
     model.check_size(max_outcomes)
     sig = model.signatories
     res = model.reservations
@@ -73,11 +89,22 @@ def analyze(
     scan: ZoneScan | None = None
     front_idx = np.zeros(0, dtype=np.int64)
     front_u = np.zeros((0, len(model.parties)))
-    for start, levels in model.space.chunks(chunk_size):
-        u = model.utilities(levels)
+    # Trailing issues are enumerated once per block and their utilities reused; outcome
+    # levels are built only when rules or interactions need them.
+    needs_levels = bool(model.constraints or model.red_lines or model.has_interactions)
+    trailing_part: dict[int, np.ndarray] = {}
+    for start, prefix, block in model.space.blocks(chunk_size):
+        if id(block) not in trailing_part:
+            trailing_part = {id(block): model.additive(block.trailing, prefix.shape[1])}
+        levels = block.levels(prefix) if needs_levels else None
+        u = model.block_utilities(prefix, trailing_part[id(block)], levels)
         gains = u[:, sig] - res[sig]
-        allowed = model.constraint_mask(levels)
-        breaks = model.red_line_breaks(levels)[:, lines]
+        if levels is not None:
+            allowed = model.constraint_mask(levels)
+            breaks = model.red_line_breaks(levels)[:, lines]
+        else:
+            allowed = np.ones(u.shape[0], dtype=bool)
+            breaks = np.zeros((u.shape[0], 0), dtype=bool)
         part = scan_chunk(gains, allowed, breaks, ACCEPT_ATOL)
         scan = part if scan is None else combine(scan, part)
         acceptable = allowed & ~breaks.any(axis=1) & (gains >= -ACCEPT_ATOL).all(axis=1)

@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strict", action="store_true", help="fail on unverifiable quotes and unsourced numbers"
     )
+    run.add_argument(
+        "--method",
+        choices=("auto", "enumerate", "milp"),
+        help="how to solve (default: the scenario's solve.method, else auto)",
+    )
     sources_option(run)
 
     check = sub.add_parser("check", help="validate scenario files only")
@@ -79,6 +84,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     sources_option(ev)
+
+    imp = sub.add_parser(
+        "import-genius", help="convert a GENIUS domain and its utility profiles into a scenario"
+    )
+    imp.add_argument("domain", metavar="DOMAIN", help="GENIUS domain file (XML)")
+    imp.add_argument(
+        "profiles", nargs="+", metavar="PROFILE", help="utility profile files (XML), one a party"
+    )
+    imp.add_argument("-o", "--output", required=True, metavar="FILE", help="scenario to write")
+    imp.add_argument("--name", help="scenario name (default: the domain's name)")
+    imp.add_argument(
+        "--party",
+        action="append",
+        metavar="NAME",
+        dest="parties",
+        help="party names, one per profile in order (default: the profile file names)",
+    )
     return parser
 
 
@@ -93,7 +115,7 @@ def cmd_run(args) -> int:
     from simulator.study import solve_scenario
 
     scenario = _load(args.file, args.sources, args.strict)
-    study = solve_scenario(scenario)
+    study = solve_scenario(scenario, args.method)
     data = result_json(study)
     if args.json:
         print(json.dumps(data, indent=2))
@@ -198,7 +220,50 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "check": cmd_check, "evaluate": cmd_evaluate}
+def cmd_import_genius(args) -> int:
+    from simulator.errors import ScenarioError
+    from simulator.io.genius import (
+        read_domain,
+        read_profile,
+        to_scenario_dict,
+        write_scenario_yaml,
+    )
+
+    if len(args.profiles) < 2:
+        raise UsageError("give at least two PROFILE files: a scenario needs two parties")
+    if args.parties is not None and len(args.parties) != len(args.profiles):
+        raise UsageError(
+            f"{len(args.parties)} --party names for {len(args.profiles)} profiles; "
+            "give one name per profile, or none"
+        )
+    domain = read_domain(args.domain)
+    profiles, problems = [], []  # type: ignore[var-annotated]
+    for path in args.profiles:  # report the problems of every profile at once
+        try:
+            profiles.append(read_profile(path, domain))
+        except ScenarioError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ScenarioError(problems)
+    scenario = to_scenario_dict(domain, profiles, args.parties, name=args.name)
+    try:
+        write_scenario_yaml(scenario, args.output)
+    except OSError as err:
+        raise UsageError(f"cannot write {args.output}: {err.strerror or err}") from None
+    checked = _load(args.output, (), strict=True)
+    print(
+        f"Wrote {args.output}: {len(checked.issues)} issues, "
+        f"{len(checked.parties)} parties ({', '.join(p.name for p in checked.parties)})"
+    )
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "check": cmd_check,
+    "evaluate": cmd_evaluate,
+    "import-genius": cmd_import_genius,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

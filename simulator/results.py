@@ -37,7 +37,7 @@ class Blocker:
     party: str
     kind: str
     requirement: str
-    count_without: int
+    count_without: int | None  # None when solved without enumeration (MILP)
     slack_without: float | None
     opens: bool
 
@@ -53,8 +53,11 @@ class Zone:
         signatory's red lines gives each signatory at least ``reservation + t``: the margin
         when ``>= 0``, minus the bargaining gap when negative; ``None`` if no outcome obeys the
         constraints and red lines at all.
-    count, share : acceptable outcomes, and their share of all ``total`` outcomes.
-    feasible : outcomes obeying the constraints and the signatories' red lines.
+    count, share : acceptable outcomes, and their share of all ``total`` outcomes (continuous
+        issues on their grid). Exact unless ``count_exact`` is false: then ``count`` is an
+        estimate and ``count_interval`` its 95% interval.
+    feasible : outcomes obeying the constraints and the signatories' red lines (``None`` when
+        not enumerated).
     blocking : requirements whose removal alone would open (or widen) the zone.
     reach : per signatory, the best utility it can get while obeying the constraints and red
         lines and every *other* signatory still accepts (``None`` if nothing qualifies). Where a
@@ -66,21 +69,26 @@ class Zone:
     count: int
     share: float
     total: int
-    feasible: int
+    feasible: int | None
     blocking: tuple[Blocker, ...]
     reach: Mapping[str, float | None]
+    count_exact: bool = True
+    count_interval: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class Frontier:
     """The Pareto frontier of the acceptable outcomes (over the signatories' utilities).
 
-    ``indices`` are enumeration numbers, ascending; ``utilities`` is ``(count, n_parties)``
-    with a column for every party, signatories or not.
+    ``indices`` are enumeration numbers, ascending (-1 for an outcome off the grid, found by
+    the MILP method); ``utilities`` is ``(count, n_parties)`` with a column for every party,
+    signatories or not. ``complete`` is false when the frontier was not (or not fully)
+    computed: the MILP method traces it only for two signatories, up to a cap.
     """
 
     indices: np.ndarray
     utilities: np.ndarray
+    complete: bool = True
 
     @property
     def count(self) -> int:
@@ -97,7 +105,7 @@ class Solution:
     """
 
     concept: str
-    index: int
+    index: int | None  # enumeration number; None for an outcome off the grid (MILP)
     outcome: Outcome
     utilities: Mapping[str, float]
     gains: Mapping[str, float]
@@ -127,7 +135,9 @@ class Analysis:
 
     ``solutions`` maps each concept asked for (``nash``, ``kalai``, ``egalitarian``,
     ``utilitarian``) to its :class:`Solution`, or ``None`` where no zone exists; likewise
-    ``lotteries`` (empty unless asked for).
+    ``lotteries`` (empty unless asked for). ``method`` says how it was solved:
+    ``"enumerate"`` (every outcome of the grid) or ``"milp"`` (mixed-integer programmes on
+    the true domains).
     """
 
     parties: tuple[str, ...]
@@ -138,6 +148,7 @@ class Analysis:
     pareto: Frontier
     solutions: Mapping[str, Solution | None]
     lotteries: Mapping[str, LotterySolution | None]
+    method: str = "enumerate"
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,17 @@ class Study:
         return tuple(c for c in CONCEPTS if c in self.analysis.solutions)
 
 
-def solve_scenario(scenario: Scenario) -> Study:
-    """Compile, analyse and evaluate a loaded :class:`~simulator.scenario.Scenario`."""
+def solve_scenario(scenario: Scenario, method: str | None = None) -> Study:
+    """Compile, analyse and evaluate a loaded :class:`~simulator.scenario.Scenario`
+    (``method`` overrides the scenario's ``solve.method``)."""
     model = scenario.model()
     concepts = [c for c in CONCEPTS if c in scenario.concepts]
     analysis = analyze(
-        model, concepts, lotteries=scenario.lotteries, max_outcomes=scenario.max_outcomes
+        model,
+        concepts,
+        lotteries=scenario.lotteries,
+        method=method or scenario.method,
+        max_outcomes=scenario.max_outcomes,
     )
     evaluations = {
         name: evaluate(model, proposal.outcome, max_outcomes=scenario.max_outcomes)

@@ -28,6 +28,11 @@ __all__ = ["ACCEPT_ATOL", "MAX_OUTCOMES", "Model", "RedLine", "compile_model"]
 #: Default largest space the enumeration solvers accept (a setting: pass ``max_outcomes``).
 MAX_OUTCOMES = 10**8
 
+#: Utilities are rounded to this many decimals: sums of the same terms in a different order
+#: (chunked or blocked evaluation, the MILP, a restricted model) then give the same floats,
+#: so outcomes with equal utilities stay equal (ties, duplicates on the Pareto frontier).
+UTILITY_DECIMALS = 12
+
 #: An outcome is acceptable to a party when ``u >= reservation - ACCEPT_ATOL``: weights
 #: normalised in floating point must not turn an exact tie with the reservation into a refusal.
 ACCEPT_ATOL = 1e-9
@@ -122,17 +127,49 @@ class Model:
     # -- evaluation on a chunk of levels (rows of space.levels) ------------------------------
     def utilities(self, levels: np.ndarray) -> np.ndarray:
         """Every party's utility of each outcome: ``(n_outcomes, n_parties)`` floats."""
-        n = levels.shape[0]
-        out = np.zeros((n, len(self.parties)))
+        out = np.zeros((levels.shape[0], len(self.parties)))
         for k, table in enumerate(self._tables):
             if table is not None:
                 out += table[levels[:, k]]
+        self._add_bonuses(levels, out)
+        return np.round(out, UTILITY_DECIMALS, out=out)
+
+    def additive(self, levels: np.ndarray, first: int) -> np.ndarray:
+        """The additive part of the utilities from issues ``first .. first + m - 1``, given
+        their levels as the ``m`` columns of ``levels`` (no interaction bonuses)."""
+        out = np.zeros((levels.shape[0], len(self.parties)))
+        for col, table in enumerate(self._tables[first : first + levels.shape[1]]):
+            if table is not None:
+                out += table[levels[:, col]]
+        return out
+
+    @property
+    def has_interactions(self) -> bool:
+        return bool(self._interactions)
+
+    def block_utilities(
+        self, prefix: np.ndarray, trailing_part: np.ndarray, levels: np.ndarray | None
+    ) -> np.ndarray:
+        """Utilities of a chunk ``prefix x block`` (:meth:`OutcomeSpace.blocks`), given the
+        block's additive part ``trailing_part = additive(block.trailing, prefix.shape[1])``,
+        computed once per block: the leading issues add one row per prefix. ``levels`` (the
+        chunk's) is needed only for interaction bonuses. Sums in a different order than
+        :meth:`utilities` (leading issues, then trailing ones), then rounds the same way."""
+        lead = self.additive(prefix, 0)
+        out = (lead[:, None, :] + trailing_part[None, :, :]).reshape(-1, len(self.parties))
+        if self._interactions:
+            if levels is None:
+                raise ValueError("interaction bonuses need the chunk's levels")
+            self._add_bonuses(levels, out)
+        return np.round(out, UTILITY_DECIMALS, out=out)
+
+    def _add_bonuses(self, levels: np.ndarray, out: np.ndarray) -> None:
+        n = levels.shape[0]
         for party, bonus, conditions in self._interactions:
             hit = np.ones(n, dtype=bool)
             for cond in conditions:
                 hit &= cond.holds(levels)
             out[:, party] += bonus * hit
-        return out
 
     def constraint_mask(self, levels: np.ndarray) -> np.ndarray:
         """Which outcomes obey every structural constraint."""

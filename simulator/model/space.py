@@ -14,11 +14,30 @@ from math import prod
 
 import numpy as np
 
-__all__ = ["DEFAULT_CHUNK", "OutcomeSpace"]
+__all__ = ["BLOCK", "DEFAULT_CHUNK", "Block", "OutcomeSpace"]
 
 #: Outcomes per chunk: large enough to amortise numpy's overhead, small enough that a chunk's
 #: working arrays stay in tens of megabytes.
 DEFAULT_CHUNK = 1 << 18
+#: Largest block of trailing issues enumerated once and reused (see :meth:`OutcomeSpace.blocks`).
+#: A constant, not the chunk size, so that how a space is cut never depends on the chunk size.
+BLOCK = 1 << 16
+
+
+@dataclass(frozen=True, eq=False)
+class Block:
+    """Every combination of the trailing issues, enumerated once: ``(n_block, n_trailing)``."""
+
+    trailing: np.ndarray
+
+    def levels(self, prefix: np.ndarray) -> np.ndarray:
+        """Levels of the outcomes ``prefix`` x block, in enumeration order."""
+        n, k = self.trailing.shape
+        g, m = prefix.shape
+        out = np.empty((g * n, m + k), dtype=np.int64)
+        out[:, :m] = np.repeat(prefix, n, axis=0)
+        out[:, m:] = np.tile(self.trailing, (g, 1))
+        return out
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,35 @@ class OutcomeSpace:
         if not self.sizes:
             return np.zeros((n, 0), dtype=np.int64)
         return np.stack([rng.integers(0, size, n) for size in self.sizes], axis=1)
+
+    def split(self) -> int:
+        """How many leading issues vary from block to block: the trailing ones, enumerated
+        together, make at most ``BLOCK`` outcomes (all of them when the last issue alone has
+        more: then there is no block)."""
+        lead = len(self.sizes)
+        while lead > 0 and prod(self.sizes[lead - 1 :]) <= BLOCK:
+            lead -= 1
+        return lead
+
+    def blocks(self, chunk_size: int = DEFAULT_CHUNK) -> Iterator[tuple[int, np.ndarray, Block]]:
+        """The space as consecutive ``(start, prefix, block)``: each chunk is every row of
+        ``prefix`` (levels of the :meth:`split` leading issues) followed by every combination
+        in ``block`` (the trailing issues, enumerated once). A chunk holds about
+        ``chunk_size`` outcomes, at least one block. Without a block (the last issue alone
+        exceeds ``BLOCK``), chunks are plain ranges with an empty prefix."""
+        lead = self.split()
+        if lead == len(self.sizes):
+            for start in range(0, self.count, chunk_size):
+                stop = min(start + chunk_size, self.count)
+                yield start, np.zeros((1, 0), dtype=np.int64), Block(self.levels(start, stop))
+            return
+        trailing = OutcomeSpace(self.sizes[lead:])
+        block = Block(trailing.levels(0, trailing.count))
+        leading = OutcomeSpace(self.sizes[:lead])
+        per_chunk = max(1, chunk_size // trailing.count)
+        for first in range(0, leading.count, per_chunk):
+            prefix = leading.levels(first, min(first + per_chunk, leading.count))
+            yield first * trailing.count, prefix, block
 
     def chunks(self, chunk_size: int = DEFAULT_CHUNK) -> Iterator[tuple[int, np.ndarray]]:
         """Yield ``(start, levels)`` for consecutive chunks covering the whole space."""

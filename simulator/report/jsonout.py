@@ -1,7 +1,8 @@
 """The machine-readable result of ``zopa run --json``: the contract's keys, and a few more.
 
 Beyond the contract (``docs/reference/cli.md`` lists them): ``signatories``,
-``reservations``, ``zopa.total``, ``zopa.feasible``, ``zopa.blocking_detail``,
+``reservations``, ``method``, ``zopa.total``, ``zopa.feasible``, ``zopa.count_estimate``,
+``zopa.blocking_detail``, ``pareto.complete`` and ``pareto.found``,
 ``zopa.reach``, each solution's ``gains`` and ``index``, ``lotteries``, each proposal's
 ``utility_range``, ``open_issues``, ``broken`` and ``agreed``, and ``provenance``.
 """
@@ -69,11 +70,20 @@ def result_json(study: Study) -> dict[str, Any]:
         "signatories": list(a.signatories),
         "reservations": dict(a.reservations),
         "outcome_count": a.outcome_count,
+        "method": a.method,
         "zopa": {
             "exists": z.exists,
             "slack": z.slack,
-            "count": z.count,
-            "share": z.share,
+            # an estimate is not a count: the contract's null, with the estimate beside it
+            "count": z.count if z.count_exact else None,
+            "share": z.share if z.count_exact else None,
+            "count_estimate": None
+            if z.count_exact
+            else {
+                "count": z.count,
+                "share": z.share,
+                "interval95": list(z.count_interval or ()),
+            },
             "total": z.total,
             "feasible": z.feasible,
             "blocking": blocking,
@@ -90,7 +100,11 @@ def result_json(study: Study) -> dict[str, Any]:
             ],
             "reach": dict(z.reach),
         },
-        "pareto": {"count": a.pareto.count},
+        "pareto": {
+            "count": a.pareto.count if a.pareto.complete else None,
+            "complete": a.pareto.complete,
+            "found": a.pareto.count,
+        },
     }
     # solve.concepts may leave out the zone or the frontier: then so does the output
     for key in ("zopa", "pareto"):

@@ -41,11 +41,21 @@ def _zone_section(doc: Document, study: Study) -> None:
     z = study.analysis.zone
     doc.heading("Zone of possible agreement")
     if z.exists:
+        if z.count_exact:
+            size = (
+                f"{z.count:,} of {_count(z.total, 'outcome')} ({z.share:.2%}) "
+                f"{'is' if z.count == 1 else 'are'} acceptable to every signatory."
+            )
+        else:
+            low, high = z.count_interval or (0.0, 0.0)
+            size = (
+                f"About {z.count:,} of {_count(z.total, 'outcome')} ({z.share:.2%}) are "
+                f"acceptable to every signatory (an estimate from a random sample: 95% interval "
+                f"{low:,.0f} to {high:,.0f})."
+            )
         doc.para(
-            f"OPEN. {z.count:,} of {_count(z.total, 'outcome')} ({z.share:.2%}) "
-            f"{'is' if z.count == 1 else 'are'} acceptable to every "
-            f"signatory. Margin {z.slack:.3f}: an agreement can give every signatory at least "
-            f"{z.slack:.3f} more than its reservation."
+            f"OPEN. {size} Margin {z.slack:.3f}: an agreement can give every signatory at "
+            f"least {z.slack:.3f} more than its reservation."
         )
     elif z.slack is None:
         doc.para(
@@ -78,13 +88,19 @@ def _zone_section(doc: Document, study: Study) -> None:
         items = []
         for b in z.blocking:
             who = _label(parties[b.party])
-            effect = (
-                _count(b.count_without, "acceptable outcome") if b.count_without else "still none"
-            )
-            if b.slack_without is not None:
-                effect += f", slack {b.slack_without:+.3f}"
+            if b.count_without is None:  # solved without enumeration: no count
+                effect = "" if b.slack_without is None else f"slack {b.slack_without:+.3f}"
+            else:
+                effect = (
+                    _count(b.count_without, "acceptable outcome")
+                    if b.count_without
+                    else "still none"
+                )
+                if b.slack_without is not None:
+                    effect += f", slack {b.slack_without:+.3f}"
             verb = "would open the zone" if b.opens else "would widen the zone"
-            items.append(f"{who}'s {b.requirement}: dropping it alone {verb} ({effect}).")
+            effect = f" ({effect})" if effect else ""
+            items.append(f"{who}'s {b.requirement}: dropping it alone {verb}{effect}.")
         doc.bullets(items)
     elif not z.exists:
         doc.para("No single reservation or red line is to blame: several would have to move.")
@@ -115,10 +131,15 @@ def _solutions_section(doc: Document, study: Study) -> None:
         )
     doc.table(header, rows)
     note = "Utilities with the gain over the reservation in brackets."
-    if "pareto" in study.scenario.concepts:
+    if "pareto" in study.scenario.concepts and a.pareto.complete:
         note += (
             f" Pareto frontier: {_count(a.pareto.count, 'acceptable outcome')} that no other "
             "improves for one signatory without hurting another."
+        )
+    elif "pareto" in study.scenario.concepts:
+        note += (
+            " The Pareto frontier was not traced in full (the MILP method traces it for two "
+            f"signatories, up to a cap; {_count(a.pareto.count, 'point')} found)."
         )
     doc.para(note)
     for concept, lot in a.lotteries.items():
@@ -229,6 +250,12 @@ def build_document(study: Study) -> Document:
         f"{_count(len(study.model.issues), 'issue')}. "
         f"Must sign: {', '.join(a.signatories)}."
         + (f" Reported only: {', '.join(others)}." if others else "")
+        + (
+            " Solved exactly by enumerating every outcome (continuous issues on their grid)."
+            if a.method == "enumerate"
+            else " Solved exactly by mixed-integer programming, without enumerating"
+            " (continuous issues on their whole interval)."
+        )
     )
     doc.heading("Parties")
     rows = [

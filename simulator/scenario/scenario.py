@@ -85,6 +85,8 @@ class Scenario:
         Whether to also solve over randomised agreements.
     max_outcomes : int
         The largest outcome space to enumerate (``solve.max_outcomes``, an extension).
+    method : str
+        ``auto``, ``enumerate`` or ``milp`` (``solve.method``, an extension).
     proposals : dict of str to Proposal
     sources : dict of str to Source
         Declared sources, with the path where each file was found (or ``None``).
@@ -102,6 +104,7 @@ class Scenario:
     concepts: tuple[str, ...]
     lotteries: bool
     max_outcomes: int
+    method: str
     proposals: Mapping[str, Proposal]
     sources: Mapping[str, Source]
     provenance: Provenance
@@ -206,6 +209,7 @@ def load(
         concepts=parsed.concepts,
         lotteries=parsed.lotteries,
         max_outcomes=parsed.max_outcomes,
+        method=parsed.method,
         proposals=proposals,
         sources=found,
         provenance=provenance,

@@ -15,6 +15,8 @@ Extensions of the contract
 --------------------------
 - ``solve.max_outcomes``: a positive integer, the largest outcome space the enumeration
   solvers accept (default :data:`simulator.model.MAX_OUTCOMES`).
+- ``solve.method``: ``auto`` (default), ``enumerate`` or ``milp`` -- how to solve (see
+  :func:`simulator.analyze`).
 - ``description`` is allowed on issues, parties, proposals, red lines, constraints and
   interactions; ``source``/``assumption`` on red lines, constraints, interactions and
   proposals.
@@ -53,7 +55,8 @@ TOP_KEYS = (
 )
 SOURCE_KEYS = ("file", "title")
 PROPOSAL_KEYS = ("label", "description", "outcome", "source", "assumption")
-SOLVE_KEYS = ("concepts", "lotteries", "signatories", "max_outcomes")
+SOLVE_KEYS = ("concepts", "lotteries", "signatories", "max_outcomes", "method")
+METHODS = ("auto", "enumerate", "milp")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Parsed:
     concepts: tuple[str, ...]
     lotteries: bool
     max_outcomes: int
+    method: str
     proposals: dict[str, ParsedProposal]
     claims: tuple[Claim, ...]
 
@@ -165,6 +169,7 @@ def validate(root: Node) -> Parsed:
         concepts=solve.get("concepts", CONCEPTS),
         lotteries=solve.get("lotteries", False),
         max_outcomes=solve.get("max_outcomes", MAX_OUTCOMES),
+        method=solve.get("method", "auto"),
         proposals=proposals,
         claims=tuple(c.claims),
     )
@@ -347,6 +352,8 @@ def _check_solve(
             "a positive integer (the largest outcome space to enumerate)",
             lambda n: n > 0,
         )
+    if "method" in fields:
+        solve["method"] = c.reference(fields["method"], "solve.method", METHODS, "method")
     return solve
 
 

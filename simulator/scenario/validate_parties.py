@@ -2,12 +2,14 @@
 
 A party is a mapping with a required ``reservation`` (a number in [0, 1]) and ``issues`` (its
 entries), and optional ``label``, ``description``, ``power`` (> 0, default 1), ``red_lines``
-(a list of rules), ``interactions`` (a list of ``{when, bonus}``), ``source`` and
-``assumption``. An issue entry has a ``weight`` (>= 0) and exactly one value function fitting
-its issue: ``values`` for a discrete issue (every option, each in [0, 1]), ``points``
-(``[[x, y], ...]`` with x strictly ascending and y in [0, 1]) or ``ideal`` (a number in the
-issue's range) for a continuous one. A party whose weights are all zero, or who weighs no
-issue at all, is an error: it would be indifferent to every outcome.
+(a list of rules), ``interactions`` (a list of ``{when, bonus}``), ``source``,
+``assumption`` and ``discount`` (an extension: a number in (0, 1], the GENIUS discount
+factor, kept in the party's ``extra`` mapping; the static solvers ignore it). An issue entry
+has a ``weight`` (>= 0) and exactly one value function fitting its issue: ``values`` for a
+discrete issue (every option, each in [0, 1]), ``points`` (``[[x, y], ...]`` with x strictly
+ascending and y in [0, 1]) or ``ideal`` (a number in the issue's range) for a continuous one.
+A party whose weights are all zero, or who weighs no issue at all, is an error: it would be
+indifferent to every outcome.
 
 Each reservation, entry and red line is recorded as a provenance claim
 (:mod:`simulator.scenario.provenance`), covered by its own citation or else by its party's.
@@ -46,6 +48,7 @@ PARTY_KEYS = (
     "interactions",
     "source",
     "assumption",
+    "discount",
 )
 ENTRY_KEYS = ("weight", "values", "points", "ideal", "source", "assumption")
 RULE_EXTRA = ("description", "source", "assumption")
@@ -118,6 +121,16 @@ def _check_party(
             lambda x: x > 0,
         )
         ok &= power is not None
+    discount = None
+    if "discount" in fields:
+        discount = c.number(
+            fields["discount"],
+            child_path(path, "discount"),
+            "a number in (0, 1] (the discount factor per unit of time, as in GENIUS; "
+            "1 means no discounting)",
+            lambda x: 0.0 < x <= 1.0,
+        )
+        ok &= discount is not None
     entries = None
     if "issues" in fields:
         entries = _check_entries(
@@ -137,7 +150,9 @@ def _check_party(
         or interactions is None
     ):
         return None
-    extra = {"description": description} if description else {}
+    extra: dict[str, object] = {"description": description} if description else {}
+    if discount is not None:
+        extra["discount"] = discount
     return Party(
         name,
         reservation,

@@ -94,7 +94,7 @@ def test_unknown_key_suggests_the_closest(tmp_path):
     assert found == [
         "s.yaml:10:5: parties.russia.reservaton: unknown key 'reservaton' (did you mean "
         "'reservation'?); expected one of: label, description, reservation, power, issues, "
-        "red_lines, interactions, source, assumption",
+        "red_lines, interactions, source, assumption, discount",
         "s.yaml:10:5: parties.russia: missing required key 'reservation' (a number in [0, 1]: "
         "the party's utility of no agreement)",
     ]
@@ -645,7 +645,7 @@ def test_interactions(tmp_path, interaction, expected):
             "solve:\n  max_outcome: 10\n",
             "s.yaml:26:3: solve.max_outcome: unknown key "
             "'max_outcome' (did you mean 'max_outcomes'?); expected one of: concepts, lotteries, "
-            "signatories, max_outcomes",
+            "signatories, max_outcomes, method",
         ),
     ],
 )

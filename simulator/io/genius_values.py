@@ -1,0 +1,217 @@
+"""A GENIUS profile's numbers: item evaluations, evaluators, weights, reservation, discount.
+
+A discrete issue's ``<item evaluation=..>`` numbers are divided by the issue's largest
+(:func:`discrete_values`); an integer or real issue's ``<evaluator>`` becomes the points of a
+piecewise-linear function equal to GENIUS's clamped evaluator on the issue's range
+(:func:`evaluator_points`).
+
+Evaluator forms (attributes of ``<evaluator ftype=..>`` inside an integer or real issue; the
+issue's bounds ``lo``, ``hi`` come from its ``lowerbound``/``upperbound`` attributes or from a
+``<range lowerbound=.. upperbound=..>`` child):
+
+- ``ftype="linear"`` with ``lowerbound=a upperbound=b``: utility ``a`` at ``lo`` and ``b`` at
+  ``hi``, linear between (the utilities of the lowest and highest value);
+- ``ftype="linear"`` with ``slope=s offset=c``: ``c + s (x - lo)`` (GENIUS's integer
+  evaluator);
+- ``ftype="linear"`` with ``parameter0=c parameter1=s``: ``c + s x`` (GENIUS's real
+  evaluator);
+- ``ftype="constant"`` with ``parameter0=c``; ``ftype="triangular"`` with ``parameter0`` (where
+  the value starts rising from 0), ``parameter2`` (where it peaks at 1) and ``parameter1``
+  (where it is back to 0).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+
+from simulator.io.genius_tree import GeniusIssue
+from simulator.io.genius_xml import XmlFile, children
+
+__all__ = [
+    "Points",
+    "discrete_values",
+    "evaluator_points",
+    "read_weights",
+    "reservation_and_discount",
+]
+
+Points = tuple[tuple[float, float], ...]
+
+
+def discrete_values(
+    f: XmlFile, element: ET.Element, path: str, issue: GeniusIssue
+) -> dict[str, float] | None:
+    raw: dict[str, float] = {}
+    ok = True
+    for item, item_path in children(element, "item", path):
+        value = item.get("value")
+        if value is None or value not in issue.values:
+            continue  # reported already
+        x = f.number(
+            item,
+            item_path,
+            "evaluation",
+            f"a number >= 0 (the evaluation of item {value!r})",
+            lambda v: v >= 0,
+        )
+        if x is None:
+            ok = False
+        else:
+            raw[value] = x
+    if not ok:
+        return None
+    top = max(raw.values(), default=0.0)
+    if top <= 0:
+        f.report(
+            element,
+            path,
+            f"every evaluation of issue {issue.name!r} is 0; expected at least one positive "
+            "evaluation (they are divided by the largest)",
+        )
+        return None
+    return {v: raw[v] / top for v in issue.values}
+
+
+def evaluator_points(
+    f: XmlFile, element: ET.Element, path: str, kind: str, low: float, high: float
+) -> Points | None:
+    evaluators = children(element, "evaluator", path)
+    if not evaluators:
+        f.report(
+            element,
+            path,
+            f'{kind} issue has no <evaluator>; expected e.g. <evaluator ftype="linear" '
+            'lowerbound="1" upperbound="0"/> (the utilities at the lowest and highest value)',
+        )
+        return None
+    ev, where = evaluators[0]
+    ftype = (ev.get("ftype") or "linear").strip().lower()
+    unit = "a number in [0, 1]"
+    if ftype == "linear":
+        if ev.get("lowerbound") is not None or ev.get("upperbound") is not None:
+            a = f.number(ev, where, "lowerbound", f"{unit} (the utility at {low:g})", _in01)
+            b = f.number(ev, where, "upperbound", f"{unit} (the utility at {high:g})", _in01)
+            if a is None or b is None:
+                return None
+            slope = (b - a) / (high - low)
+            return _clamped_line(a - slope * low, slope, low, high)
+        if ev.get("slope") is not None or ev.get("offset") is not None:
+            s = f.number(ev, where, "slope", "a number (utility per unit above the lower bound)")
+            c = f.number(ev, where, "offset", "a number (the utility at the lower bound)")
+            if s is None or c is None:
+                return None
+            return _clamped_line(c - s * low, s, low, high)
+        c = f.number(ev, where, "parameter0", "a number (the intercept: utility = p0 + p1 x)")
+        s = f.number(ev, where, "parameter1", "a number (the slope: utility = p0 + p1 x)")
+        if s is None or c is None:
+            return None
+        return _clamped_line(c, s, low, high)
+    if ftype == "constant":
+        c = f.number(ev, where, "parameter0", f"{unit} (the constant utility)", _in01)
+        return None if c is None else ((low, c), (high, c))
+    if ftype == "triangular":
+        start = f.number(ev, where, "parameter0", "a number (where the value starts rising)")
+        end = f.number(ev, where, "parameter1", "a number (where the value is back to 0)")
+        top = f.number(ev, where, "parameter2", "a number (where the value is 1)")
+        if start is None or end is None or top is None:
+            return None
+        if not start < top < end:
+            f.report(
+                ev,
+                where,
+                "a triangular evaluator needs parameter0 < parameter2 < parameter1 "
+                f"(start, top, end); found {start:g}, {top:g}, {end:g}",
+            )
+            return None
+        # 0 up to start, 1 at top, 0 from end on: zopa's points clamp to the end values
+        return ((start, 0.0), (top, 1.0), (end, 0.0))
+    f.report(
+        ev,
+        f"{where}.ftype",
+        f"unsupported evaluator ftype {ftype!r}; expected linear, constant or triangular",
+    )
+    return None
+
+
+def _in01(x: float) -> bool:
+    return 0.0 <= x <= 1.0
+
+
+def _clamped_line(intercept: float, slope: float, low: float, high: float) -> Points:
+    """Points of ``clip(intercept + slope x, 0, 1)`` on [low, high]: the ends and the kinks."""
+    xs = {low, high}
+    if slope != 0:
+        for level in (0.0, 1.0):
+            x = (level - intercept) / slope
+            if low < x < high:
+                xs.add(x)
+    return tuple((x, min(1.0, max(0.0, intercept + slope * x))) for x in sorted(xs))
+
+
+def read_weights(f: XmlFile, objective: ET.Element, names: Mapping[int, str]) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for element, path in children(objective, "weight", "objective"):
+        index = f.number(
+            element, path, "index", "an integer (the issue's index)", lambda x: x.is_integer()
+        )
+        w = f.number(element, path, "value", "a number >= 0 (the issue's weight)", lambda x: x >= 0)
+        if index is None or w is None:
+            continue
+        if int(index) not in names:
+            f.report(
+                element,
+                f"{path}.index",
+                f"no issue has index {int(index)}; expected one of: "
+                + ", ".join(str(i) for i in names),
+            )
+            continue
+        name = names[int(index)]
+        if name in weights:
+            f.report(element, f"{path}.index", f"issue {name!r} has two weights")
+            continue
+        weights[name] = w
+    missing = [n for n in names.values() if n not in weights]
+    if missing:
+        f.report(
+            objective,
+            "objective",
+            "no <weight index=.. value=..> for issue(s): " + ", ".join(map(repr, missing)),
+        )
+    elif names and not any(w > 0 for w in weights.values()):
+        f.report(objective, "objective", "every weight is 0; expected at least one positive weight")
+    return weights
+
+
+def reservation_and_discount(
+    f: XmlFile, root: ET.Element, objective: ET.Element
+) -> tuple[float, float]:
+    space = root.find("utility_space") if root.tag == "negotiation_template" else root
+    space = root if space is None else space
+    reservation = 0.0
+    discount = 1.0
+    found = children(space, "reservation", "")
+    if found:
+        element, path = found[0]
+        x = f.number(
+            element,
+            path,
+            "value",
+            "a number in [0, 1] (the utility of no agreement)",
+            _in01,
+            default=0.0,
+        )
+        reservation = 0.0 if x is None else x
+    found = children(space, "discount_factor", "")
+    if found:
+        element, path = found[0]
+        x = f.number(
+            element,
+            path,
+            "value",
+            "a number in [0, 1] (the discount factor; 0 and 1 mean no discounting)",
+            _in01,
+            default=1.0,
+        )
+        discount = 1.0 if x is None or x == 0 else x
+    return reservation, discount

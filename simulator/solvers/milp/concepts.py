@@ -1,0 +1,393 @@
+"""Solution concepts as mixed-integer programmes (exact, without enumeration).
+
+Each function takes a :class:`~simulator.solvers.milp.formulation.Formulation` and returns a
+vector ``x`` (decode it with ``Formulation.decode``) and the concept's objective, or ``None``
+when no outcome qualifies. All of them impose the structural constraints and every
+signatory's red lines; "acceptable" adds every signatory's ``gain >= -ACCEPT_ATOL``.
+
+* zone slack: ``max t`` s.t. ``g_i >= t`` (Raiffa 1982's zone, as a margin or a gap);
+* utilitarian ``max sum_i u_i``; egalitarian ``max t`` s.t. ``g_i >= t``;
+* Kalai-Smorodinsky: each party's best acceptable gain ``G_i`` first (one MILP each), then
+  ``max t`` s.t. ``g_i >= t G_i``;
+* Nash: ``max sum_i w_i log g_i``, concave, by outer approximation (Duran & Grossmann 1986):
+  ``l_i <= log a + (g_i - a) / a`` for tangent points ``a`` -- a dozen per party spread
+  geometrically over ``(0, G_i]`` to start, then one at each incumbent -- until the bound
+  ``sum w_i l_i`` and the true value at the incumbent agree within ``NASH_RTOL``.
+
+Ties (the contract's rule) are broken as in enumeration: among outcomes within ``TIE_TOL`` of
+the optimum, the largest sum of gains, then the first in enumeration order -- found by
+minimising each issue's level in turn (skipped when a no-good cut shows the optimum is
+unique).
+
+References
+----------
+Duran, M. A., & Grossmann, I. E. (1986). An outer-approximation algorithm for a class of
+mixed-integer nonlinear programs. *Mathematical Programming*, 36(3), 307-339.
+https://doi.org/10.1007/BF02592064
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.solvers.milp.formulation import Formulation
+from simulator.solvers.milp.program import Program, Solved
+
+__all__ = [
+    "NASH_RTOL",
+    "TIE_TOL",
+    "Pick",
+    "best_gain",
+    "egalitarian",
+    "exists_without",
+    "kalai",
+    "nash",
+    "slack",
+    "utilitarian",
+]
+
+#: Outcomes whose objectives (and then sums of gains) agree within this (relative) are tied:
+#: HiGHS solves to a feasibility tolerance of about 1e-7, so closer values cannot be told apart.
+TIE_TOL = 1e-7
+#: Nash: stop when the outer bound exceeds the incumbent's value by at most this (relative).
+NASH_RTOL = 1e-9
+#: Nash tie-breaking accepts outcomes whose log-product is within this (relative) of the optimum.
+NASH_TIE = 1e-6
+ZERO_GAIN = 1e-12
+
+
+@dataclass(frozen=True, eq=False)
+class Pick:
+    """A chosen outcome: the solution vector and the concept's objective there."""
+
+    x: np.ndarray
+    objective: float
+
+
+def _signatories(f: Formulation) -> list[int]:
+    return [i for i, s in enumerate(f.model.signatories) if s]
+
+
+def _signatory_lines(f: Formulation) -> tuple[int, ...]:
+    sig = f.model.signatories
+    return tuple(j for j, rl in enumerate(f.model.red_lines) if sig[rl.party])
+
+
+def _program(f: Formulation, *, accept: bool, skip_line: int | None = None) -> Program:
+    lines = tuple(j for j in _signatory_lines(f) if j != skip_line)
+    prog = Program(f, lines)
+    if accept:
+        for i in _signatories(f):
+            prog.accept(i)
+    return prog
+
+
+def _gains(f: Formulation, x: np.ndarray) -> np.ndarray:
+    return f.utility @ x[: f.n] + f.gain_const()
+
+
+def slack(
+    f: Formulation, *, without_reservation: int | None = None, without_line: int | None = None
+) -> float | None:
+    """``max t`` with every signatory's gain ``>= t`` (except ``without_reservation``), over
+    outcomes obeying the constraints and the signatories' red lines (except
+    ``without_line``). ``None`` if nothing is feasible or no reservation is left."""
+    prog = _program(f, accept=False, skip_line=without_line)
+    t = prog.column()
+    parties = [i for i in _signatories(f) if i != without_reservation]
+    if not parties:
+        return None
+    for i in parties:
+        a, c = prog.gain(i)
+        coefs = np.zeros(prog.width)
+        coefs[: f.n] = a
+        coefs[t] = -1.0
+        prog.row(coefs, -c, np.inf)
+    obj = np.zeros(prog.width)
+    obj[t] = 1.0
+    res = prog.maximise(obj)
+    return None if res is None else res.value
+
+
+def exists_without(
+    f: Formulation, *, reservation: int | None = None, line: int | None = None
+) -> bool:
+    """Whether some outcome meets every requirement but one -- a signatory's reservation, or
+    one red line -- and fails that one: dropping it alone would add acceptable outcomes."""
+    prog = _program(f, accept=False, skip_line=line)
+    for i in _signatories(f):
+        if i == reservation:
+            prog.refuse(i)
+        else:
+            prog.accept(i)
+    if line is not None:
+        prog.broken = (line,)
+    return prog.maximise(np.zeros(0)) is not None
+
+
+def best_gain(f: Formulation, i: int, *, self_accepts: bool = True) -> float | None:
+    """Party ``i``'s largest gain over acceptable outcomes (or, with ``self_accepts=False``,
+    over feasible outcomes every *other* signatory accepts)."""
+    prog = _program(f, accept=False)
+    for j in _signatories(f):
+        if j != i or self_accepts:
+            prog.accept(j)
+    a, c = prog.gain(i)
+    res = prog.maximise(a)
+    return None if res is None else res.value + c
+
+
+# -- tie-breaking ------------------------------------------------------------------------------
+
+
+def _sum_of_gains(f: Formulation) -> tuple[np.ndarray, float]:
+    sig = _signatories(f)
+    return f.utility[sig].sum(axis=0), float(f.gain_const()[sig].sum())
+
+
+def _first_in_order(
+    f: Formulation, build: Callable[[], Program], incumbent: np.ndarray, verify: Verify
+) -> np.ndarray:
+    """Among the outcomes ``build()`` admits, the first in enumeration order: each issue's
+    level minimised in turn. ``verify`` may reject a solution (after tightening ``build``)."""
+    if all(opts is not None for opts in f._option_vars):
+        # a no-good cut on the incumbent's options: if nothing else qualifies, it is unique
+        picked = [int(opts[np.argmax(incumbent[opts])]) for opts in f._option_vars]
+        others = np.zeros(f.n)
+        others[picked] = 1.0
+
+        def different() -> Program:
+            prog = build()
+            prog.row(others, -np.inf, len(picked) - 1)
+            return prog
+
+        if _solve_verified(different, np.zeros(0), verify) is None:
+            return incumbent
+    fixed: list[tuple[np.ndarray, float]] = []
+    x = incumbent
+
+    def with_fixed() -> Program:
+        prog = build()
+        for c, v in fixed:
+            prog.row(c, -np.inf, v + 1e-9 * max(1.0, abs(v)))
+        return prog
+
+    for coef in f.levels:
+        res = _solve_verified(with_fixed, -coef, verify)
+        if res is not None:
+            x = res.x
+        fixed.append((coef, float(coef @ x[: f.n])))
+    return x
+
+
+Verify = Callable[[np.ndarray], bool]
+
+
+def _solve_verified(
+    build: Callable[[], Program], objective: np.ndarray, verify: Verify
+) -> Solved | None:
+    """Solve ``build()``; if ``verify`` rejects the solution (having tightened what
+    ``build`` returns), solve again."""
+    for _ in range(200):
+        res = build().maximise(objective)
+        if res is None or verify(res.x):
+            return res
+    raise RuntimeError("tie-breaking did not converge")  # pragma: no cover
+
+
+def _break_ties(
+    f: Formulation,
+    build: Callable[[], Program],
+    incumbent: np.ndarray,
+    verify: Verify = lambda x: True,
+) -> np.ndarray:
+    """Largest sum of gains among ``build()``'s outcomes, then first in enumeration order."""
+    a, c = _sum_of_gains(f)
+    res = _solve_verified(build, a, verify)
+    best = res.value if res is not None else float(a @ incumbent[: f.n])
+    x = res.x if res is not None else incumbent
+
+    def with_sum() -> Program:
+        prog = build()
+        prog.row(a, best - TIE_TOL * max(1.0, abs(best + c)), np.inf)
+        return prog
+
+    return _first_in_order(f, with_sum, x, verify)
+
+
+def _objective_row(prog: Program, coefs: np.ndarray, value: float) -> None:
+    prog.row(coefs, value - TIE_TOL * max(1.0, abs(value)), np.inf)
+
+
+# -- concepts ------------------------------------------------------------------------------------
+
+
+def utilitarian(f: Formulation) -> Pick | None:
+    """``max sum_i u_i`` over acceptable outcomes (signatories' utilities)."""
+    sig = _signatories(f)
+    a = f.utility[sig].sum(axis=0)
+    const = float(f.utility_const[sig].sum())
+    res = _program(f, accept=True).maximise(a)
+    if res is None:
+        return None
+
+    def build() -> Program:
+        prog = _program(f, accept=True)
+        _objective_row(prog, a, res.value)
+        return prog
+
+    x = _break_ties(f, build, res.x)
+    return Pick(x, float(a @ x[: f.n]) + const)
+
+
+def _maximin(f: Formulation, scale: np.ndarray) -> Pick | None:
+    """``max t`` s.t. ``g_i >= t * scale_i`` over acceptable outcomes (parties with
+    ``scale_i > 0``)."""
+    sig = [i for i in _signatories(f) if scale[i] > 0]
+
+    def build(floor: float | None) -> tuple[Program, int]:
+        prog = _program(f, accept=True)
+        t = prog.column()
+        for i in sig:
+            a, c = prog.gain(i)
+            coefs = np.zeros(prog.width)
+            coefs[: f.n] = a
+            coefs[t] = -scale[i]
+            prog.row(coefs, -c, np.inf)
+        if floor is not None:
+            coefs = np.zeros(prog.width)
+            coefs[t] = 1.0
+            prog.row(coefs, floor, np.inf)
+        return prog, t
+
+    prog, t = build(None)
+    obj = np.zeros(prog.width)
+    obj[t] = 1.0
+    if not sig:
+        res = prog.maximise(np.zeros(0))
+        if res is None:
+            return None
+        x = _break_ties(f, lambda: build(None)[0], res.x)
+        return Pick(x, 1.0)
+    res = prog.maximise(obj)
+    if res is None:
+        return None
+    floor = res.value - TIE_TOL * max(1.0, abs(res.value))
+    x = _break_ties(f, lambda: build(floor)[0], res.x)
+    g = _gains(f, x)
+    return Pick(x, float(min(g[i] / scale[i] for i in sig)))
+
+
+def egalitarian(f: Formulation) -> Pick | None:
+    """``max min_i g_i`` over acceptable outcomes."""
+    return _maximin(f, np.ones(len(f.model.parties)))
+
+
+def kalai(f: Formulation, ideal: np.ndarray | None = None) -> Pick | None:
+    """``max min_i g_i / G_i`` over acceptable outcomes, ``G_i`` each party's best acceptable
+    gain (parties with ``G_i <= 1e-12`` left out, as in enumeration)."""
+    if ideal is None:
+        ideal = ideal_gains(f)
+        if ideal is None:
+            return None
+    scale = np.where(ideal > ZERO_GAIN, ideal, 0.0)
+    return _maximin(f, scale)
+
+
+def ideal_gains(f: Formulation) -> np.ndarray | None:
+    """Each signatory's best acceptable gain (0 for others); ``None`` if no zone."""
+    out = np.zeros(len(f.model.parties))
+    for i in _signatories(f):
+        g = best_gain(f, i)
+        if g is None:
+            return None
+        out[i] = g
+    return out
+
+
+def nash(
+    f: Formulation, power: np.ndarray | None = None, ideal: np.ndarray | None = None
+) -> Pick | None:
+    """``max sum_i w_i log g_i`` over acceptable outcomes by outer approximation.
+
+    ``power`` is per party (normalised over the signatories); parties whose best gain is at
+    most 1e-12 are left out (their factor is 0 whatever is chosen), and if all are, every
+    acceptable outcome ties.
+    """
+    if ideal is None:
+        ideal = ideal_gains(f)
+        if ideal is None:
+            return None
+    sig = _signatories(f)
+    w_all = np.ones(len(f.model.parties)) if power is None else np.asarray(power, float)
+    active = [i for i in sig if ideal[i] > ZERO_GAIN]
+    if len(active) < len(sig):  # some signatory can gain nothing: every product is 0, all tie
+        res = _program(f, accept=True).maximise(np.zeros(0))
+        x = _break_ties(f, lambda: _program(f, accept=True), res.x)
+        return Pick(x, -np.inf)
+    w = {i: w_all[i] / sum(w_all[j] for j in sig) for i in active}
+    cuts: dict[int, list[float]] = {
+        i: list(np.geomspace(ideal[i] * 1e-6, ideal[i], 12)) for i in active
+    }
+
+    def build(floor: float | None) -> tuple[Program, dict[int, int]]:
+        prog = _program(f, accept=True)
+        ell = {i: prog.column(hi=float(np.log(ideal[i])) + 1.0) for i in active}
+        for i in active:
+            a, c = prog.gain(i)
+            for pt in cuts[i]:  # l_i - g_i / pt <= log pt - 1
+                coefs = np.zeros(prog.width)
+                coefs[: f.n] = -a / pt
+                coefs[ell[i]] = 1.0
+                prog.row(coefs, -np.inf, np.log(pt) - 1.0 + c / pt)
+        if floor is not None:
+            coefs = np.zeros(prog.width)
+            for i in active:
+                coefs[ell[i]] = w[i]
+            prog.row(coefs, floor, np.inf)
+        return prog, ell
+
+    def true_value(x: np.ndarray) -> float:
+        g = _gains(f, x)
+        if any(g[i] <= 0 for i in active):
+            return -np.inf
+        return float(sum(w[i] * np.log(g[i]) for i in active))
+
+    def add_cuts(x: np.ndarray) -> None:
+        g = _gains(f, x)
+        for i in active:
+            cuts[i].append(max(float(g[i]), ideal[i] * 1e-12))
+
+    best_x, best_val = None, -np.inf
+    for _ in range(500):
+        prog, ell = build(None)
+        obj = np.zeros(prog.width)
+        for i in active:
+            obj[ell[i]] = w[i]
+        res = prog.maximise(obj)
+        if res is None:
+            return None
+        val = true_value(res.x)
+        if val > best_val:
+            best_x, best_val = res.x, val
+        if res.value - best_val <= NASH_RTOL * max(1.0, abs(best_val)):
+            break
+        add_cuts(res.x)
+    else:  # pragma: no cover
+        raise RuntimeError("Nash outer approximation did not converge")
+    floor = best_val - TIE_TOL * max(1.0, abs(best_val))
+
+    def verify(x: np.ndarray) -> bool:
+        # The tangent cuts over-estimate log: the relaxation may admit an outcome slightly
+        # worse than the optimum. Accept it within NASH_TIE (the cuts near the optimum make the
+        # over-estimate quadratically small); otherwise cut it off and solve again.
+        if true_value(x) >= floor - NASH_TIE * max(1.0, abs(floor)):
+            return True
+        add_cuts(x)  # the relaxation admitted a worse outcome: tighten it and re-solve
+        return False
+
+    x = _break_ties(f, lambda: build(floor)[0], best_x, verify)
+    return Pick(x, true_value(x))

@@ -1,0 +1,306 @@
+"""A negotiation as a mixed-integer linear programme, without enumerating its outcomes.
+
+With additive utilities every party's utility is linear in the choice of options:
+
+* a discrete issue ``k`` has one binary ``y[k,o]`` per option, ``sum_o y[k,o] = 1``, and a
+  party's value is ``sum_o v(o) y[k,o]``;
+* a continuous issue ``k`` is a number ``x_k`` on its true interval, written as a convex
+  combination of breakpoints ``x_k = sum_j lam[k,j] b_j`` with one binary ``s[k,j]`` per
+  segment choosing where ``x_k`` lies (the "lambda" formulation of a piecewise-linear
+  function, Dantzig 1960; Vielma, Ahmed & Nemhauser 2010). The breakpoints are the union of
+  every party's ``points``, ideal points and every condition's bounds, so every value function
+  is linear in ``lam`` and every condition on ``x_k`` is a sum of segment binaries;
+* a condition is an indicator ``c`` in {0, 1}, linear in the binaries; a rule that must hold
+  is ``c >= 1``; an implication ``A => B`` is ``c_A <= c_B``; an interaction's bonus multiplies
+  ``z <= c_l``, ``z >= sum_l c_l - (m - 1)`` (the product of binaries, linearised).
+
+Continuous bounds follow the enumeration's inclusive tolerance: ``min: a`` holds for
+``x >= a - BOUND_ATOL`` (so a point within 1e-9 of a bound counts as inside, as on the grid).
+
+References
+----------
+Vielma, J. P., Ahmed, S., & Nemhauser, G. (2010). Mixed-integer models for nonseparable
+piecewise-linear optimization. *Operations Research*, 58(2), 303-315.
+https://doi.org/10.1287/opre.1090.0721
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.model.compiled import Model
+from simulator.model.issues import DiscreteIssue
+from simulator.model.rules import BOUND_ATOL, Condition, Implication, Rule
+from simulator.model.values import IdealValue, PiecewiseLinearValue
+
+__all__ = ["Formulation", "RuleRows", "formulate"]
+
+
+@dataclass(frozen=True, eq=False)
+class RuleRows:
+    """A rule as rows: ``hold`` (rows that make it hold) and ``broken`` (rows that make it
+    fail), each ``(A, lo, hi)``."""
+
+    hold: tuple[np.ndarray, np.ndarray, np.ndarray]
+    broken: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class Formulation:
+    """The variables, structural rows and linear utilities of a model.
+
+    Attributes
+    ----------
+    n : number of variables.
+    integrality : 1 for binaries, 0 for continuous variables.
+    lb, ub : variable bounds.
+    rows : ``(A, lo, hi)`` -- one-hot choices, segment choices, interactions and the
+        structural constraints (always imposed).
+    utility : ``(n_parties, n)`` coefficients; ``utility_const`` the constant terms.
+    red_lines : one :class:`RuleRows` per red line of ``model.red_lines``.
+    levels : per issue, coefficients of its enumeration level (option index, or ``x``).
+    """
+
+    model: Model
+    n: int
+    integrality: np.ndarray
+    lb: np.ndarray
+    ub: np.ndarray
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray]
+    utility: np.ndarray
+    utility_const: np.ndarray
+    red_lines: tuple[RuleRows, ...]
+    levels: tuple[np.ndarray, ...]
+    _option_vars: tuple[np.ndarray | None, ...] = field(repr=False)
+
+    def gain_const(self) -> np.ndarray:
+        """Constant terms of each party's gain ``u_i - d_i`` (its coefficients are
+        ``utility``)."""
+        return self.utility_const - self.model.reservations
+
+    def decode(self, x: np.ndarray) -> dict[str, str | float]:
+        """The outcome a solution vector describes."""
+        out: dict[str, str | float] = {}
+        for issue, values, coef, opts in zip(
+            self.model.issues, self.model.level_values, self.levels, self._option_vars
+        ):
+            if opts is not None:
+                level = values[int(np.argmax(x[opts]))]
+                out[issue.name] = (
+                    issue.options[int(level)] if isinstance(issue, DiscreteIssue) else float(level)
+                )
+            else:
+                out[issue.name] = float(coef @ x[: self.n])
+        return out
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.n = 0
+        self.integrality: list[int] = []
+        self.lb: list[float] = []
+        self.ub: list[float] = []
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+
+    def add(self, count: int, integer: bool, lo: float = 0.0, hi: float = 1.0) -> np.ndarray:
+        idx = np.arange(self.n, self.n + count)
+        self.n += count
+        self.integrality += [int(integer)] * count
+        self.lb += [lo] * count
+        self.ub += [hi] * count
+        return idx
+
+    def row(self, coefs: dict[int, float], lo: float, hi: float) -> None:
+        self.rows.append((coefs, lo, hi))
+
+    @staticmethod
+    def dense(rows, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a = np.zeros((len(rows), n))
+        for r, (coefs, _, _) in enumerate(rows):
+            for j, v in coefs.items():
+                a[r, j] += v
+        lo = np.array([r[1] for r in rows], dtype=float)
+        hi = np.array([r[2] for r in rows], dtype=float)
+        return a, lo, hi
+
+
+def _breakpoints(model: Model, k: int) -> np.ndarray:
+    issue = model.issues[k]
+    lo, hi = issue.low, issue.high
+    pts = {lo, hi}
+    for party in model.parties:
+        fn = party.values.get(issue.name) if issue.name in party.weights else None
+        if isinstance(fn, PiecewiseLinearValue):
+            pts.update(fn.xs)
+        elif isinstance(fn, IdealValue):
+            pts.add(fn.ideal)
+    for cond in _conditions(model):
+        if cond.issue == issue.name:
+            if cond.low is not None:
+                pts.add(cond.low - BOUND_ATOL)
+            if cond.high is not None:
+                pts.add(cond.high + BOUND_ATOL)
+    return np.array(sorted(p for p in pts if lo <= p <= hi))
+
+
+def _conditions(model: Model):
+    rules = list(model.constraints) + [rl.rule for rl in model.red_lines]
+    for rule in rules:
+        if isinstance(rule, Implication):
+            yield rule.antecedent
+            yield rule.consequent
+        else:
+            yield rule
+    for party in model.parties:
+        for inter in party.interactions:
+            yield from inter.when
+
+
+def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
+    """Build the MILP of a compiled model.
+
+    Discrete issues take their levels (every option, or fewer in a restricted model); a
+    continuous issue ranges over its whole interval, or -- with ``on_grid=True`` -- only over
+    its enumeration grid (then the MILP answers exactly the enumeration's question, which the
+    tests use to compare the two methods).
+
+    Examples
+    --------
+    >>> from simulator.model import DiscreteIssue, Party, TableValue, compile_model
+    >>> deal = DiscreteIssue("deal", ("a", "b"))
+    >>> m = compile_model([deal], [Party("p", 0, {"deal": 1}, {"deal": TableValue((1, 0))}),
+    ...                            Party("q", 0, {"deal": 1}, {"deal": TableValue((0, 1))})])
+    >>> f = formulate(m)
+    >>> f.n, f.utility.tolist()
+    (2, [[1.0, 0.0], [0.0, 1.0]])
+    """
+    b = _Builder()
+    option_vars: list[np.ndarray | None] = []
+    segments: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # k -> bp, lam, s
+    for k, issue in enumerate(model.issues):
+        if isinstance(issue, DiscreteIssue) or on_grid:  # one binary per level
+            y = b.add(len(model.level_values[k]), integer=True)
+            b.row({int(j): 1.0 for j in y}, 1.0, 1.0)
+            option_vars.append(y)
+        else:
+            bp = _breakpoints(model, k)
+            lam = b.add(bp.size, integer=False)
+            b.row({int(j): 1.0 for j in lam}, 1.0, 1.0)
+            if bp.size > 1:
+                s = b.add(bp.size - 1, integer=True)
+                b.row({int(j): 1.0 for j in s}, 1.0, 1.0)
+                for j, lv in enumerate(lam):  # lam_j <= s_{j-1} + s_j
+                    coefs = {int(lv): 1.0}
+                    if j > 0:
+                        coefs[int(s[j - 1])] = -1.0
+                    if j < s.size:
+                        coefs[int(s[j])] = coefs.get(int(s[j]), 0.0) - 1.0
+                    b.row(coefs, -np.inf, 0.0)
+            else:
+                s = np.zeros(0, dtype=int)
+            segments[k] = (bp, lam, s)
+            option_vars.append(None)
+    by_name = {issue.name: k for k, issue in enumerate(model.issues)}
+
+    def indicator(cond: Condition) -> tuple[dict[int, float], float]:
+        """``c = sum coefs + const`` in {0, 1}: whether the condition holds."""
+        k = by_name[cond.issue]
+        issue = model.issues[k]
+        if option_vars[k] is not None:
+            mask = cond.level_mask(issue, model.level_values[k])
+            return {int(j): 1.0 for j in option_vars[k][mask]}, 0.0
+        bp, lam, s = segments[k]
+        start = -np.inf if cond.low is None else cond.low - BOUND_ATOL
+        end = np.inf if cond.high is None else cond.high + BOUND_ATOL
+        tiny = 1e-12 * max(1.0, abs(issue.high - issue.low))
+        if s.size == 0:  # a single point
+            return {}, float(start - tiny <= bp[0] <= end + tiny)
+        inside = [
+            int(s[j]) for j in range(s.size) if bp[j] >= start - tiny and bp[j + 1] <= end + tiny
+        ]
+        return {j: 1.0 for j in inside}, 0.0
+
+    def rule_rows(rule: Rule) -> tuple[list, list]:
+        """Raw rows (coefficient dicts) that make ``rule`` hold, and that make it fail."""
+        hold: list = []
+        broken: list = []
+        if isinstance(rule, Implication):
+            ca, ka = indicator(rule.antecedent)
+            cb, kb = indicator(rule.consequent)
+            diff = dict(ca)
+            for j, v in cb.items():
+                diff[j] = diff.get(j, 0.0) - v
+            hold.append((diff, -np.inf, kb - ka))  # c_A - c_B <= 0
+            broken.append((ca, 1.0 - ka, np.inf))  # c_A = 1
+            broken.append((cb, -np.inf, -kb))  # c_B = 0
+        else:
+            c, kc = indicator(rule)
+            hold.append((c, 1.0 - kc, np.inf))
+            broken.append((c, -np.inf, -kc))
+        return hold, broken
+
+    # utilities
+    n_parties = len(model.parties)
+    util: list[dict[int, float]] = [dict() for _ in range(n_parties)]
+    const = np.zeros(n_parties)
+    for i, party in enumerate(model.parties):
+        for name, w in party.normalised_weights().items():
+            k = by_name[name]
+            fn = party.values[name]
+            if option_vars[k] is not None:
+                for j, v in zip(option_vars[k], fn(model.level_values[k])):
+                    util[i][int(j)] = util[i].get(int(j), 0.0) + w * float(v)
+            else:
+                bp, lam, _ = segments[k]
+                for j, v in zip(lam, fn(bp)):
+                    util[i][int(j)] = util[i].get(int(j), 0.0) + w * float(v)
+        for inter in party.interactions:
+            z = b.add(1, integer=False)
+            zi = int(z[0])
+            parts = [indicator(c) for c in inter.when]
+            total: dict[int, float] = {zi: -1.0}
+            total_const = 0.0
+            for coefs, kc in parts:  # z <= c_l
+                row = {j: -v for j, v in coefs.items()}
+                row[zi] = row.get(zi, 0.0) + 1.0
+                b.row(row, -np.inf, kc)
+                for j, v in coefs.items():
+                    total[j] = total.get(j, 0.0) + v
+                total_const += kc
+            b.row(total, -np.inf, len(parts) - 1 - total_const)  # sum c - z <= m - 1
+            util[i][zi] = util[i].get(zi, 0.0) + inter.bonus
+    for rule in model.constraints:
+        b.rows.extend(rule_rows(rule)[0])
+    red = [rule_rows(rl.rule) for rl in model.red_lines]
+    n = b.n
+    rows = _Builder.dense(b.rows, n)
+    utility = np.zeros((n_parties, n))
+    for i, coefs in enumerate(util):
+        for j, v in coefs.items():
+            utility[i, j] = v
+    levels = []
+    for k in range(len(model.issues)):
+        coef = np.zeros(n)
+        if option_vars[k] is not None:  # the level's position: the enumeration order
+            coef[option_vars[k]] = np.arange(len(option_vars[k]))
+        else:
+            bp, lam, _ = segments[k]
+            coef[lam] = bp
+        levels.append(coef)
+    return Formulation(
+        model=model,
+        n=n,
+        integrality=np.array(b.integrality),
+        lb=np.array(b.lb),
+        ub=np.array(b.ub),
+        rows=rows,
+        utility=utility,
+        utility_const=const,
+        red_lines=tuple(
+            RuleRows(_Builder.dense(hold, n), _Builder.dense(broken, n)) for hold, broken in red
+        ),
+        levels=tuple(levels),
+        _option_vars=tuple(option_vars),
+    )

@@ -1,0 +1,145 @@
+"""Unit tests of the MILP formulation (simulator.solvers.milp.formulation) and Program."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator.model import (
+    Condition,
+    ContinuousIssue,
+    DiscreteIssue,
+    Interaction,
+    Party,
+    PiecewiseLinearValue,
+    TableValue,
+    compile_model,
+)
+from simulator.model.rules import BOUND_ATOL
+from simulator.solvers.milp.concepts import _program
+from simulator.solvers.milp.formulation import formulate
+from simulator.solvers.milp.program import Program
+
+PIECES = PiecewiseLinearValue((1.0, 4.0, 7.0), (0.0, 1.0, 0.25))
+
+
+def _model(bonus_when=None, red=(), constraints=()):
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    x = ContinuousIssue("x", 0.0, 10.0, 3)
+    inter = () if bonus_when is None else (Interaction(bonus_when, 0.25),)
+    p = Party("p", 0.0, {"x": 1.0}, {"x": PIECES}, red_lines=tuple(red), interactions=inter)
+    q = Party("q", 0.0, {"deal": 1.0}, {"deal": TableValue((1.0, 0.5, 0.0))})
+    return compile_model([deal, x], [p, q], constraints)
+
+
+def _max(f, objective, extra=()):
+    prog = Program(f, ())
+    for coefs, lo, hi in extra:
+        prog.row(coefs, lo, hi)
+    return prog.maximise(objective)
+
+
+def test_one_hot_rows():
+    f = formulate(_model())
+    a, lo, hi = f.rows
+    y = f._option_vars[0]
+    onehot = np.zeros(f.n)
+    onehot[y] = 1.0
+    hits = [r for r in range(a.shape[0]) if np.array_equal(a[r], onehot)]
+    assert len(hits) == 1 and lo[hits[0]] == hi[hits[0]] == 1.0
+    assert (f.integrality[y] == 1).all()
+    # on the grid, the continuous issue is one-hot too
+    g = formulate(_model(), on_grid=True)
+    assert g._option_vars[1] is not None and g._option_vars[1].size == 3
+    # every solution picks exactly one option
+    for obj in np.eye(f.n):
+        res = _max(f, obj)
+        assert res.x[y].sum() == pytest.approx(1.0)
+        assert np.isclose(res.x[y], 1.0).sum() == 1
+
+
+@pytest.mark.parametrize("x", [0.0, 1.0, 2.5, 4.0, 5.3, 7.0, 9.99, 10.0])
+def test_piecewise_linear_value_through_the_formulation(x):
+    f = formulate(_model())
+    # fix x with rows: levels[x] @ z == x
+    coef = f.levels[1]
+    for sense in (1.0, -1.0):
+        res = _max(f, sense * f.utility[0], [(coef, x, x)])
+        assert res is not None
+        assert f.utility[0] @ res.x[: f.n] + f.utility_const[0] == pytest.approx(
+            float(PIECES(np.array([x]))[0]), abs=1e-7
+        )
+        assert f.decode(res.x)["x"] == pytest.approx(x, abs=1e-7)
+    # and through restrict(): x is then a single level
+    # (a restricted model keeps x at one level only on the grid: off the grid formulate()
+    # lets a continuous issue range over its whole interval whatever the restriction)
+    sub = formulate(_model().restrict({"x": x}), on_grid=True)
+    res = _max(sub, sub.utility[0])
+    assert res.value + sub.utility_const[0] == pytest.approx(float(PIECES(np.array([x]))[0]))
+
+
+def test_continuous_condition_respects_bound_atol():
+    # red line x <= 4: x = 4 + BOUND_ATOL/2 holds, x = 4 + 1e-3 does not
+    f = formulate(_model(red=[Condition("x", high=4.0)]))
+    hold = f.red_lines[0].hold
+    coef = f.levels[1]
+    for x, ok in ((4.0, True), (4.0 + BOUND_ATOL / 2, True), (4.0 + 1e-3, False), (3.0, True)):
+        prog = Program(f, (0,))
+        prog.row(coef, x, x)
+        assert (prog.maximise(np.zeros(0)) is not None) == ok, x
+    assert hold[0].shape[0] == 1
+    # the breakpoint sits at the bound plus BOUND_ATOL
+    assert np.any(np.isclose(coef[coef != 0], 4.0 + BOUND_ATOL, rtol=0, atol=1e-15))
+
+
+def test_interaction_bonus_only_when_every_condition_holds():
+    when = (Condition("deal", options=("a",)), Condition("x", low=6.0))
+    model = _model(bonus_when=when)
+    f = formulate(model)
+    for deal in ("a", "b"):
+        for x in (2.0, 6.0, 8.0):
+            fixed = formulate(model.restrict({"deal": deal, "x": x}), on_grid=True)
+            for sense in (1.0, -1.0):  # the bonus is forced, not optional
+                res = _max(fixed, sense * fixed.utility[0])
+                expected = float(PIECES(np.array([x]))[0]) + 0.25 * (deal == "a" and x >= 6.0)
+                assert fixed.utility[0] @ res.x[: fixed.n] == pytest.approx(expected, abs=1e-7)
+    # unrestricted: the best outcome for p takes the bonus (deal a, x = 6 .. 7)
+    res = _max(f, f.utility[0])
+    best = float(max(PIECES(np.linspace(6, 10, 4001))) + 0.25)
+    assert res.value == pytest.approx(max(best, 1.0), abs=1e-7)
+
+
+def test_decode_round_trips():
+    model = _model()
+    f = formulate(model)
+    for deal in ("a", "b", "c"):
+        for x in (0.0, 3.3, 10.0):
+            res = _max(
+                f,
+                np.zeros(0),
+                [(f.levels[0], "abc".index(deal), "abc".index(deal)), (f.levels[1], x, x)],
+            )
+            out = f.decode(res.x)
+            assert out["deal"] == deal and out["x"] == pytest.approx(x, abs=1e-7)
+    g = formulate(model, on_grid=True)
+    for index in range(model.space.count):
+        want = model.outcome(index)
+        z = np.zeros(g.n)
+        for k, level in enumerate(model.space.levels(index, index + 1)[0]):
+            z[g._option_vars[k][level]] = 1.0
+        assert g.decode(z) == want
+
+
+def test_refuse_excludes_a_gain_of_exactly_zero():
+    # q's gain is exactly 0 at deal = c (value 0, reservation 0): refuse() must exclude it
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    p = Party("p", 0.0, {"deal": 1.0}, {"deal": TableValue((0.0, 0.0, 1.0))})
+    q = Party("q", 0.0, {"deal": 1.0}, {"deal": TableValue((1.0, 0.5, 0.0))})
+    f = formulate(compile_model([deal], [p, q]))
+    prog = _program(f, accept=False)
+    prog.refuse(1)
+    assert prog.maximise(np.zeros(0)) is None
+    prog = _program(f, accept=False)
+    prog.accept(1)
+    res = prog.maximise(f.utility[0])
+    assert f.decode(res.x)["deal"] == "c"  # accept() keeps it
