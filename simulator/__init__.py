@@ -26,6 +26,8 @@ _EXPORTS = {
     "Scenario": "simulator.scenario",
     "solve_scenario": "simulator.study",
     "Study": "simulator.study",
+    "sweep": "simulator.sweeps",
+    "robustness": "simulator.sweeps",
     "ScenarioError": "simulator.errors",
     "SpaceTooLargeError": "simulator.errors",
 }
@@ -39,7 +41,9 @@ __all__ = [
     "compile_model",
     "evaluate",
     "load",
+    "robustness",
     "solve_scenario",
+    "sweep",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from simulator.model import compile_model
     from simulator.scenario import Scenario, load
     from simulator.study import Study, solve_scenario
+    from simulator.sweeps import robustness, sweep
 
 
 def __getattr__(name: str) -> Any:

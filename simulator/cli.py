@@ -101,6 +101,62 @@ def build_parser() -> argparse.ArgumentParser:
         dest="parties",
         help="party names, one per profile in order (default: the profile file names)",
     )
+    sw = sub.add_parser(
+        "sweep",
+        help="run a scenario many times over a grid or samples of its uncertain numbers",
+        description="Run a scenario many times (a grid with --vary, samples of its uncertain "
+        "numbers with --samples, or both) and write one row per run to --out, chunk by chunk "
+        "as runs finish. OUT.csv is one CSV file; OUT.parquet is a directory of part files "
+        "(read it with pandas.read_parquet(OUT)). An interrupted sweep is finished with "
+        "--resume and the same options.",
+    )
+    sw.add_argument("file", help="scenario file (YAML)")
+    sw.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=LO:HI:N",
+        help="N evenly spaced values of a parameter from LO to HI inclusive, e.g. "
+        "parties.candidate.reservation=0.3:0.6:7 (repeatable: a grid)",
+    )
+    sw.add_argument("--samples", type=int, metavar="N", help="draw N sets of the uncertain numbers")
+    sw.add_argument(
+        "--method",
+        choices=("lhs", "random"),
+        default="lhs",
+        help="sampling: Latin hypercube (default) or plain random",
+    )
+    sw.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="seed of the samples (default: a fresh one, recorded with the output)",
+    )
+    sw.add_argument(
+        "--out",
+        required=True,
+        metavar="OUT",
+        help="results.csv (a CSV file) or results.parquet (a directory of Parquet parts)",
+    )
+    sw.add_argument(
+        "--workers",
+        type=int,
+        metavar="K",
+        help="run on a local Dask cluster of K processes (1: serially in this process; "
+        "default: serially below 2,000 runs, else one process per CPU)",
+    )
+    sw.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster (tcp://...)"
+    )
+    sw.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted sweep in OUT (same options as the first time)",
+    )
+    sw.add_argument(
+        "--batch", type=int, default=200, metavar="B", help="runs per batch (default 200)"
+    )
+    sources_option(sw)
     return parser
 
 
@@ -258,11 +314,127 @@ def cmd_import_genius(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    import secrets
+    import time
+
+    import numpy as np
+
+    from simulator.sweeps import parse_path, plan, sweep_model
+    from simulator.sweeps.parallel import result_columns, run_sweep
+    from simulator.sweeps.store import fingerprint, open_store, read_plan, read_results
+
+    started = time.perf_counter()
+    vary: dict[str, list] = {}
+    for item in args.vary:
+        path, sep, spec = item.rpartition("=")
+        parts = spec.split(":")
+        try:
+            if not sep or len(parts) != 3:
+                raise ValueError
+            lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+        except ValueError:
+            raise UsageError(
+                f"--vary {item!r}: expected PATH=LO:HI:N (N values from LO to HI), e.g. "
+                "parties.candidate.reservation=0.3:0.6:7"
+            ) from None
+        if n < 1:
+            raise UsageError(f"--vary {item!r}: N must be at least 1")
+        try:
+            parse_path(path.strip())
+        except ValueError as err:
+            raise UsageError(f"--vary {item!r}: {err}") from None
+        if path.strip() in vary:
+            raise UsageError(f"--vary {item!r}: {path.strip()} is varied twice")
+        vary[path.strip()] = [lo, hi, n]
+    if not vary and not args.samples:
+        raise UsageError("give --vary PATH=LO:HI:N (repeatable), --samples N, or both")
+    for name, value in (
+        ("--samples", args.samples),
+        ("--workers", args.workers),
+        ("--batch", args.batch),
+    ):
+        if value is not None and value < 1:
+            raise UsageError(f"{name} must be at least 1, not {value}")
+    if args.scheduler and args.workers:
+        raise UsageError("give --workers (a local cluster) or --scheduler, not both")
+    seed = args.seed
+    if args.samples and seed is None:  # a fresh seed, recorded so that --resume finds it
+        stored = read_plan(args.out) if args.resume else None
+        seed = stored.get("seed") if stored else None
+        seed = secrets.randbits(32) if seed is None else seed
+    scenario = _load(args.file, args.sources)
+    values = {p: np.linspace(lo, hi, int(n)).tolist() for p, (lo, hi, n) in vary.items()}
+    try:
+        runs = list(enumerate(plan(scenario, values, args.samples, args.method, seed)))
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    model = sweep_model(scenario)
+    try:
+        model.run(runs[0][1])  # an unknown party, issue or option fails here, not mid-sweep
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    options = {
+        "vary": vary,
+        "samples": args.samples,
+        "method": args.method if args.samples else None,
+        "seed": seed if args.samples else None,
+    }
+    columns = result_columns(model, runs[0][1])
+    with open_store(args.out, columns, fingerprint(model, runs, options), args.resume) as store:
+        done = store.done()
+        todo = [r for r in runs if r[0] not in done]
+        client = None
+        if args.scheduler:
+            from dask.distributed import Client
+
+            try:
+                client = Client(args.scheduler, timeout=30)
+            except (OSError, TimeoutError) as err:
+                raise UsageError(f"cannot reach the scheduler {args.scheduler}: {err}") from None
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=len(runs),
+            initial=len(done),
+            unit="run",
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            dynamic_ncols=True,
+        )
+        try:
+            stats = run_sweep(
+                model,
+                todo,
+                store,
+                client=client,
+                workers=args.workers,
+                progress=bar.update,
+                batch=args.batch,
+            )
+        finally:
+            bar.close()
+            if client is not None:
+                client.close()
+    exists = read_results(args.out)["exists"].astype(bool)
+    elapsed = time.perf_counter() - started
+    resumed = f" ({len(done):,} already stored, {stats.runs:,} now)" if done else ""
+    rate = stats.runs / stats.seconds if stats.seconds > 0 else 0.0
+    seeded = f", seed {seed}" if args.samples else ""
+    print(
+        f"{len(exists):,} runs{resumed}, {exists.mean():.1%} with a zone, {elapsed:.1f} s, "
+        f"{rate:,.0f} runs/s on {stats.workers} worker{'s' if stats.workers > 1 else ''}"
+        f"{seeded} -> {args.out}"
+    )
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "check": cmd_check,
     "evaluate": cmd_evaluate,
     "import-genius": cmd_import_genius,
+    "sweep": cmd_sweep,
 }
 
 

@@ -1,4 +1,8 @@
-"""Writing a study's figures to a directory (PNG and SVG, Agg backend)."""
+"""Writing a study's figures to a directory (PNG and SVG).
+
+Figures are made with :class:`matplotlib.figure.Figure` directly, not through pyplot: saving
+them needs no backend, and a notebook's own backend is left alone.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,7 @@ __all__ = ["write_figures"]
 def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
     """Draw the utility-space figure (one panel per pair of signatories) and the
     bargaining-gap chart into ``out_dir``; returns the files written."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -27,13 +28,15 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
         sig = sig + [p for p in study.analysis.parties if p not in sig][:1]
     pairs = list(combinations(sig, 2))
     if len(pairs) == 1:
-        fig, ax = plt.subplots(figsize=(10.5, 6))
+        fig = Figure(figsize=(10.5, 6))
+        ax = fig.subplots()
         plot_utility_space(study, *pairs[0], ax=ax)
         fig.tight_layout()
     else:  # one panel per pair, one legend for all
         cols = min(3, len(pairs))
         rows = -(-len(pairs) // cols)
-        fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 5.5 * rows + 1.0), squeeze=False)
+        fig = Figure(figsize=(6 * cols, 5.5 * rows + 1.0))
+        axes = fig.subplots(rows, cols, squeeze=False)
         for ax, (x, y) in zip(axes.flat, pairs):
             plot_utility_space(study, x, y, ax=ax, legend=False)
         for ax in list(axes.flat)[len(pairs) :]:
@@ -47,13 +50,11 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
         path = out / f"utility_space.{ext}"
         fig.savefig(path, dpi=120)
         written.append(path)
-    plt.close(fig)
-    fig, ax = plt.subplots(figsize=(10, 2.2 + 0.7 * len(study.analysis.signatories)))
-    plot_gap(study, ax=ax)
+    fig = Figure(figsize=(10, 2.2 + 0.7 * len(study.analysis.signatories)))
+    plot_gap(study, ax=fig.subplots())
     fig.tight_layout()
     for ext in ("png", "svg"):
         path = out / f"bargaining_gap.{ext}"
         fig.savefig(path, dpi=120)
         written.append(path)
-    plt.close(fig)
     return written

@@ -28,6 +28,7 @@ from simulator.scenario.provenance import (
     find_source_file,
     search_dirs,
 )
+from simulator.scenario.uncertain import Uncertain
 from simulator.scenario.validate import sort_problems, validate
 
 __all__ = ["Proposal", "Scenario", "load"]
@@ -87,6 +88,9 @@ class Scenario:
         The largest outcome space to enumerate (``solve.max_outcomes``, an extension).
     method : str
         ``auto``, ``enumerate`` or ``milp`` (``solve.method``, an extension).
+    uncertain : dict of str to Uncertain
+        The numbers written with a range or a distribution, by dotted path (an extension);
+        the scenario's parties carry their nominal values.
     proposals : dict of str to Proposal
     sources : dict of str to Source
         Declared sources, with the path where each file was found (or ``None``).
@@ -106,6 +110,7 @@ class Scenario:
     max_outcomes: int
     method: str
     proposals: Mapping[str, Proposal]
+    uncertain: Mapping[str, Uncertain]
     sources: Mapping[str, Source]
     provenance: Provenance
 
@@ -211,6 +216,7 @@ def load(
         max_outcomes=parsed.max_outcomes,
         method=parsed.method,
         proposals=proposals,
+        uncertain=parsed.uncertain,
         sources=found,
         provenance=provenance,
     )

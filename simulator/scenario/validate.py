@@ -15,6 +15,8 @@ Extensions of the contract
 --------------------------
 - ``solve.max_outcomes``: a positive integer, the largest outcome space the enumeration
   solvers accept (default :data:`simulator.model.MAX_OUTCOMES`).
+- Uncertain numbers: a weight, option value, point value, ideal, reservation or power may be
+  ``{value, range, distribution, mode, mean, sd}`` (:mod:`simulator.scenario.uncertain`).
 - ``solve.method``: ``auto`` (default), ``enumerate`` or ``milp`` -- how to solve (see
   :func:`simulator.analyze`).
 - ``description`` is allowed on issues, parties, proposals, red lines, constraints and
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from simulator.errors import Problem, ScenarioError
 from simulator.model import MAX_OUTCOMES, DiscreteIssue, Issue, Party, Rule
 from simulator.scenario.provenance import Citation, Claim
+from simulator.scenario.uncertain import Uncertain
 from simulator.scenario.validate_fields import AnyName, Checker, show, suggestion
 from simulator.scenario.validate_issues import check_issues, check_rule, describe_issue
 from simulator.scenario.validate_parties import RULE_EXTRA, check_parties
@@ -95,6 +98,7 @@ class Parsed:
     max_outcomes: int
     method: str
     proposals: dict[str, ParsedProposal]
+    uncertain: dict[str, Uncertain]
     claims: tuple[Claim, ...]
 
 
@@ -171,6 +175,7 @@ def validate(root: Node) -> Parsed:
         max_outcomes=solve.get("max_outcomes", MAX_OUTCOMES),
         method=solve.get("method", "auto"),
         proposals=proposals,
+        uncertain=dict(c.uncertain),
         claims=tuple(c.claims),
     )
 

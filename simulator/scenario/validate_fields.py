@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from simulator.errors import Problem
 from simulator.scenario.provenance import Citation, Claim
+from simulator.scenario.uncertain import DISTRIBUTIONS, Uncertain
 from simulator.scenario.yamlread import Node, a_kind, child_path
 
 __all__ = ["IDENTIFIER", "AnyName", "Checker", "show", "show_number", "suggestion"]
@@ -120,6 +121,7 @@ class Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.claims: list[Claim] = []
+        self.uncertain: dict[str, Uncertain] = {}
 
     def report(self, node: Node, path: str, message: str) -> None:
         """Record a problem located at ``node``."""
@@ -209,6 +211,94 @@ class Checker:
             self.report(node, path, f"{show_number(value)} is out of range; expected {expected}")
             return None
         return x
+
+    def quantity(
+        self,
+        node: Node,
+        path: str,
+        expected: str = "a number",
+        ok: Callable[[float], bool] | None = None,
+    ) -> float | None:
+        """A number, or an uncertain number ``{value, range, distribution, mode, mean, sd}``
+        (:mod:`simulator.scenario.uncertain`), recorded in ``self.uncertain``; returns the
+        nominal value. Every number given must satisfy ``ok``."""
+        if not isinstance(node.value, dict):
+            return self.number(node, path, expected, ok)
+        keys = ("value", "range", "distribution", "mode", "mean", "sd")
+        form = f"{expected}, or an uncertain number {{value, range: [low, high]}}"
+        fields = self.mapping(node, path, form, keys, {"range": "[low, high]"})
+        if fields is None or "range" not in fields:
+            return None
+        dist = "uniform"
+        if "distribution" in fields:
+            dist = (
+                self.reference(
+                    fields["distribution"],
+                    child_path(path, "distribution"),
+                    DISTRIBUTIONS,
+                    "distribution",
+                )
+                or "uniform"
+            )
+        bounds = self.sequence(fields["range"], child_path(path, "range"), "[low, high]")
+        if bounds is None or len(bounds) != 2:
+            if bounds is not None:
+                self.report(
+                    fields["range"],
+                    child_path(path, "range"),
+                    f"expected [low, high]; found a list of {len(bounds)} items",
+                )
+            return None
+        lo = self.number(bounds[0], child_path(child_path(path, "range"), 0), expected, ok)
+        hi = self.number(bounds[1], child_path(child_path(path, "range"), 1), expected, ok)
+        if lo is None or hi is None:
+            return None
+        if not lo < hi:
+            self.report(
+                fields["range"],
+                child_path(path, "range"),
+                f"expected low < high; found [{show_number(lo)}, {show_number(hi)}]",
+            )
+            return None
+
+        def inside(key: str) -> float | None:
+            if key not in fields:
+                return None
+            x = self.number(
+                fields[key],
+                child_path(path, key),
+                f"a number in the range [{show_number(lo)}, {show_number(hi)}]",
+                lambda v: lo <= v <= hi,
+            )
+            return x
+
+        mode, mean, sd = inside("mode"), inside("mean"), None
+        for key, wanted in (("mode", "triangular"), ("mean", "normal"), ("sd", "normal")):
+            if key in fields and dist != wanted:
+                self.report(
+                    fields[key],
+                    child_path(path, key),
+                    f"{key} is for a {wanted} distribution; this one is {dist}",
+                )
+                return None
+        if dist == "triangular" and mode is None:
+            self.report(node, path, "a triangular distribution needs mode (in the range)")
+            return None
+        if dist == "normal":
+            if "sd" in fields:
+                sd = self.number(
+                    fields["sd"], child_path(path, "sd"), "a positive number", lambda v: v > 0
+                )
+            if mean is None or sd is None:
+                if "mean" not in fields or "sd" not in fields:
+                    self.report(node, path, "a normal distribution needs mean and sd")
+                return None
+        default = {"uniform": (lo + hi) / 2, "triangular": mode, "normal": mean}[dist]
+        value = inside("value") if "value" in fields else default
+        if value is None:
+            return None
+        self.uncertain[path] = Uncertain(path, value, lo, hi, dist, mode, mean, sd)
+        return value
 
     def integer(
         self, node: Node, path: str, expected: str, ok: Callable[[int], bool] | None = None

@@ -100,7 +100,7 @@ def _check_party(
     reservation = power = None
     if "reservation" in fields:
         here = child_path(path, "reservation")
-        reservation = c.number(
+        reservation = c.quantity(
             fields["reservation"],
             here,
             f"{_UNIT} (the party's utility of no agreement)",
@@ -114,7 +114,7 @@ def _check_party(
             cite,
         )
     if "power" in fields:
-        power = c.number(
+        power = c.quantity(
             fields["power"],
             child_path(path, "power"),
             "a positive number (bargaining power in the weighted Nash solution)",
@@ -240,7 +240,7 @@ def _check_entry(
         return None
     weight = None
     if "weight" in fields:
-        weight = c.number(
+        weight = c.quantity(
             fields["weight"],
             child_path(path, "weight"),
             "a number >= 0 (the issue's importance to the party)",
@@ -292,7 +292,7 @@ def _check_entry(
     elif kind == "points":
         fn = _check_points(c, fields[kind], here)
     else:
-        ideal = c.number(
+        ideal = c.quantity(
             fields[kind],
             here,
             f"a number in the range of issue {describe_issue(issue)}",
@@ -312,6 +312,7 @@ def _check_table(c: Checker, node: Node, path: str, issue: DiscreteIssue) -> Tab
         )
         return None
     ok = True
+    numbers: dict[str, float] = {}
     for option, value in node.value.items():
         here = child_path(path, option)
         if option not in issue.options:
@@ -323,13 +324,14 @@ def _check_table(c: Checker, node: Node, path: str, issue: DiscreteIssue) -> Tab
                 + ", ".join(issue.options),
             )
             ok = False
-        elif (
-            c.number(
+        else:
+            x = c.quantity(
                 value, here, f"{_UNIT} (the value of option {option!r})", lambda x: 0.0 <= x <= 1.0
             )
-            is None
-        ):
-            ok = False
+            if x is None:
+                ok = False
+            else:
+                numbers[option] = x
     missing = [o for o in issue.options if o not in node.value]
     if missing:
         c.report(
@@ -339,7 +341,7 @@ def _check_table(c: Checker, node: Node, path: str, issue: DiscreteIssue) -> Tab
             + ", ".join(missing),
         )
         return None
-    return TableValue(tuple(float(node.value[o].value) for o in issue.options)) if ok else None
+    return TableValue(tuple(numbers[o] for o in issue.options)) if ok else None
 
 
 def _check_points(c: Checker, node: Node, path: str) -> PiecewiseLinearValue | None:
@@ -360,7 +362,7 @@ def _check_points(c: Checker, node: Node, path: str) -> PiecewiseLinearValue | N
             ok = False
             continue
         x = c.number(item.value[0], child_path(here, 0), "a number (x, a level of the issue)")
-        y = c.number(
+        y = c.quantity(
             item.value[1],
             child_path(here, 1),
             f"{_UNIT} (y, the value at x)",

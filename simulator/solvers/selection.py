@@ -33,9 +33,12 @@ def _near_max(values: np.ndarray, among: np.ndarray) -> np.ndarray:
     return among & (masked >= top - TIE_RTOL * max(1.0, abs(top)))
 
 
-def choose(objective: np.ndarray, gains: np.ndarray) -> Choice | None:
-    """The row maximising ``objective``; ties go to the larger ``gains.sum(axis=1)``, then to
-    the smallest row. Rows must be in enumeration order. ``None`` when there are no rows.
+def choose(
+    objective: np.ndarray, gains: np.ndarray, sums: np.ndarray | None = None
+) -> Choice | None:
+    """The row maximising ``objective``; ties go to the larger ``gains.sum(axis=1)`` (pass
+    it as ``sums`` if already computed), then to the smallest row. Rows must be in
+    enumeration order. ``None`` when there are no rows.
 
     >>> choose(np.array([1.0, 2.0, 2.0]), np.array([[0.0], [0.1], [0.3]]))
     Choice(row=2, objective=2.0)
@@ -44,6 +47,8 @@ def choose(objective: np.ndarray, gains: np.ndarray) -> Choice | None:
     if objective.size == 0:
         return None
     candidates = _near_max(objective, np.ones(objective.shape, dtype=bool))
-    candidates = _near_max(np.asarray(gains, dtype=float).sum(axis=1), candidates)
+    if sums is None:
+        sums = np.asarray(gains, dtype=float).sum(axis=1)
+    candidates = _near_max(sums, candidates)
     row = int(np.argmax(candidates))
     return Choice(row, float(objective[row]))
