@@ -132,7 +132,6 @@ def robustness(results, top: int = 5) -> Robustness:
     from scipy.stats import spearmanr
 
     df = results
-    meta = {"run", "exists", "slack", "count"}
     params = [c for c in df.columns if c.startswith("parties.")]
     nash_cols = [c for c in df.columns if c.startswith("nash.") and not c.startswith("nash.u.")]
     if nash_cols:
@@ -161,7 +160,6 @@ def robustness(results, top: int = 5) -> Robustness:
         rows.append({"parameter": p, "spearman": rho, "abs": abs(rho)})
     sens = pd.DataFrame(rows, columns=["parameter", "spearman", "abs"])
     sens = sens.sort_values("abs", ascending=False, kind="stable").reset_index(drop=True)
-    del meta
     return Robustness(
         len(df), float(df["exists"].astype(bool).mean()) if len(df) else 0.0, counts, sens
     )
