@@ -26,6 +26,7 @@ _EXPORTS = {
     "Scenario": "simulator.scenario",
     "solve_scenario": "simulator.study",
     "Study": "simulator.study",
+    "simulate": "simulator.dynamics",
     "sweep": "simulator.sweeps",
     "robustness": "simulator.sweeps",
     "ScenarioError": "simulator.errors",
@@ -42,6 +43,7 @@ __all__ = [
     "evaluate",
     "load",
     "robustness",
+    "simulate",
     "solve_scenario",
     "sweep",
 ]
@@ -52,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from simulator.model import compile_model
     from simulator.scenario import Scenario, load
     from simulator.study import Study, solve_scenario
+    from simulator.dynamics import simulate
     from simulator.sweeps import robustness, sweep
 
 

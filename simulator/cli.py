@@ -85,6 +85,36 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     sources_option(ev)
 
+    sim = sub.add_parser("simulate", help="simulate the talks round by round")
+    sim.add_argument("file", help="scenario file (YAML)")
+    sim.add_argument("--protocol", choices=("alternating", "mediated"), default="alternating")
+    sim.add_argument(
+        "--strategy",
+        action="append",
+        default=[],
+        metavar="PARTY=NAME",
+        help="a signatory's strategy: boulware, linear (default), conceder, zeuthen, "
+        "tit_for_tat or hardliner (repeatable)",
+    )
+    sim.add_argument("--rounds", type=int, default=100, help="the deadline (default 100)")
+    sim.add_argument("--seed", type=int, help="seed of the belief noise")
+    sim.add_argument(
+        "--noise",
+        type=float,
+        default=0.0,
+        help="sd of each agent's errors about the others' utilities",
+    )
+    sim.add_argument(
+        "--mediator",
+        metavar="PARTY",
+        help="mediated protocol: the party that mediates (default: neutral)",
+    )
+    sim.add_argument(
+        "--out", metavar="DIR", help="also write trace.csv, result.json and offers.png/svg into DIR"
+    )
+    sim.add_argument("--json", action="store_true", help="print the result as JSON")
+    sources_option(sim)
+
     imp = sub.add_parser(
         "import-genius", help="convert a GENIUS domain and its utility profiles into a scenario"
     )
@@ -276,6 +306,74 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_simulate(args) -> int:
+    scenario = _load(args.file, args.sources)
+    strategies: dict[str, str] = {}
+    for item in args.strategy:
+        party, sep, name = item.partition("=")
+        if not sep:
+            raise UsageError(f"--strategy {item!r}: expected PARTY=NAME")
+        strategies[party.strip()] = name.strip()
+    if args.rounds < 1:
+        raise UsageError("--rounds must be at least 1")
+    from simulator.dynamics import simulate
+
+    model = scenario.model()
+    try:
+        sim = simulate(
+            model, args.protocol, strategies, args.rounds, args.seed, args.noise, args.mediator
+        )
+    except ValueError as err:  # an unknown party or strategy, a space too large
+        raise UsageError(str(err)) from None
+    result = {
+        "protocol": sim.protocol,
+        "strategies": sim.strategies,
+        "agreed": sim.agreed,
+        "round": sim.round,
+        "outcome": sim.outcome,
+        "utilities": sim.utilities,
+        "discounted": sim.discounted,
+        "distance_nash": sim.distance_nash,
+        "distance_kalai": sim.distance_kalai,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        who = ", ".join(f"{p}={s}" for p, s in sim.strategies.items())
+        print(f"{scenario.name}: {sim.protocol} protocol, {who}")
+        if sim.agreed:
+            print(f"Agreement in round {sim.round}:")
+            for issue, value in sim.outcome.items():
+                print(f"  {issue} = {value}")
+            print("Utilities: " + ", ".join(f"{p} {u:.3f}" for p, u in sim.utilities.items()))
+            if sim.distance_nash is not None:
+                print(
+                    f"Distance to the static Nash agreement {sim.distance_nash:.3f}, "
+                    f"to Kalai-Smorodinsky {sim.distance_kalai:.3f} (in utility)."
+                )
+        else:
+            print(f"No agreement within {args.rounds} rounds.")
+    if args.out:
+        from pathlib import Path
+
+        from matplotlib.figure import Figure
+
+        from simulator.plots.offers import plot_offers
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        sim.trace.to_csv(out / "trace.csv", index=False)
+        (out / "result.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        fig = Figure(figsize=(10, 6))
+        plot_offers(sim, model, ax=fig.subplots())
+        fig.tight_layout()
+        for ext in ("png", "svg"):
+            fig.savefig(out / f"offers.{ext}", dpi=120)
+        if not args.json:
+            print(f"Wrote trace.csv, result.json and offers.png/svg to {out}/")
+    return 0
+
+
 def cmd_import_genius(args) -> int:
     from simulator.errors import ScenarioError
     from simulator.io.genius import (
@@ -430,6 +528,7 @@ def cmd_sweep(args) -> int:
 
 
 COMMANDS = {
+    "simulate": cmd_simulate,
     "run": cmd_run,
     "check": cmd_check,
     "evaluate": cmd_evaluate,

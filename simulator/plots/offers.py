@@ -1,0 +1,124 @@
+"""The talks as a path: each standing offer of a simulation in two parties' utility space,
+with the reservations, the static Nash and Kalai-Smorodinsky agreements and where the talks
+ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["OffersData", "offers_data", "plot_offers"]
+
+
+@dataclass(frozen=True, eq=False)
+class OffersData:
+    """What :func:`plot_offers` draws for parties ``x`` (across) and ``y`` (up)."""
+
+    x: str
+    y: str
+    path: np.ndarray  # (rounds, 2) utilities of the standing offer, round by round
+    proposers: tuple[str, ...]
+    end: tuple[float, float] | None  # the agreement, None without one
+    reservations: tuple[float, float]
+    nash: tuple[float, float] | None
+    kalai: tuple[float, float] | None
+
+
+def offers_data(simulation, model, x: str | None = None, y: str | None = None) -> OffersData:
+    """The offer path of a :class:`~simulator.dynamics.Simulation` for two parties (default:
+    the first two signatories)."""
+    from simulator.analysis import analyze
+
+    sig = [p.name for p, s in zip(model.parties, model.signatories) if s]
+    x = x or sig[0]
+    y = y or (sig[1] if len(sig) > 1 else [p for p in model.party_names if p != x][0])
+    trace = simulation.trace
+    cols = [f"u_{x}", f"u_{y}"]
+    rows = trace[trace[cols].notna().all(axis=1)]
+    path = rows[cols].to_numpy(dtype=float)
+    res = dict(zip(model.party_names, map(float, model.reservations)))
+    solutions = analyze(model, ["nash", "kalai"]).solutions
+
+    def point(concept):
+        s = solutions[concept]
+        return None if s is None else (s.utilities[x], s.utilities[y])
+
+    end = None
+    if simulation.agreed and simulation.utilities:
+        end = (simulation.utilities[x], simulation.utilities[y])
+    return OffersData(
+        x,
+        y,
+        path,
+        tuple(rows["proposer"].astype(str)),
+        end,
+        (res[x], res[y]),
+        point("nash"),
+        point("kalai"),
+    )
+
+
+def plot_offers(
+    simulation,
+    model,
+    x: str | None = None,
+    y: str | None = None,
+    ax=None,
+    data: OffersData | None = None,
+):
+    """Draw the offers moving through utility space; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    d = data or offers_data(simulation, model, x, y)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 6))
+    labels = {p.name: (p.label or p.name) for p in model.parties}
+    proposers = sorted(set(d.proposers))
+    colours = plt.get_cmap("tab10")
+    if len(d.path):
+        ax.plot(d.path[:, 0], d.path[:, 1], "-", c="#999999", lw=1, zorder=1)
+        for k, who in enumerate(proposers):
+            mine = np.array([p == who for p in d.proposers])
+            ax.scatter(
+                d.path[mine, 0],
+                d.path[mine, 1],
+                s=22,
+                color=colours(k % 10),
+                label=f"standing offer after {labels.get(who, who)} spoke",
+                zorder=2,
+            )
+        ax.annotate("start", d.path[0], textcoords="offset points", xytext=(6, 6), fontsize=8)
+    rx, ry = d.reservations
+    ax.axvline(rx, c="#444444", ls="--", lw=0.8)
+    ax.axhline(ry, c="#444444", ls="--", lw=0.8)
+    ax.plot([rx], [ry], "ks", ms=7, label="no deal: the reservations")
+    if d.kalai:
+        ax.plot(
+            *d.kalai,
+            "D",
+            ms=12,
+            mfc="none",
+            mec="#9467bd",
+            mew=2,
+            label="static Kalai-Smorodinsky agreement",
+        )
+    if d.nash:
+        ax.plot(*d.nash, "*", ms=14, c="#d62728", mec="black", label="static Nash agreement")
+    if d.end:
+        ax.plot(
+            *d.end,
+            "o",
+            ms=14,
+            mfc="none",
+            mec="black",
+            mew=2,
+            label=f"agreement (round {simulation.round})",
+        )
+    outcome = "agreement" if simulation.agreed else "no agreement before the deadline"
+    ax.set_title(f"Simulated talks ({simulation.protocol}): {outcome}", fontsize=10)
+    ax.set_xlabel(f"utility to {labels.get(d.x, d.x)}")
+    ax.set_ylabel(f"utility to {labels.get(d.y, d.y)}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+    ax.grid(True, alpha=0.3)
+    return ax
