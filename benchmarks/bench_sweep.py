@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     import simulator
     from simulator.sweeps import run_batch, sweep_model
+    from simulator.sweeps.api import run_packed
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=4000)
@@ -62,7 +63,7 @@ def main() -> None:
     ):
         shared = client.scatter(model, broadcast=True)
         batches = [runs[i : i + 500] for i in range(0, len(runs), 500)]
-        client.gather(client.map(run_batch, [shared] * 2, batches[:2], pure=False))  # warm up
+        client.gather(client.map(run_packed, [shared] * 2, batches[:2], pure=False))  # warm up
         t0 = time.perf_counter()
         parallel = [
             r

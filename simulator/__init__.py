@@ -50,11 +50,11 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from simulator.analysis import analyze, evaluate
+    from simulator.dynamics import simulate
     from simulator.errors import ScenarioError, SpaceTooLargeError
     from simulator.model import compile_model
     from simulator.scenario import Scenario, load
     from simulator.study import Study, solve_scenario
-    from simulator.dynamics import simulate
     from simulator.sweeps import robustness, sweep
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from simulator.analysis import CONCEPTS
-from simulator.sweeps.api import run_batch, sweep_model
+from simulator.sweeps.api import run_batch, run_packed, sweep_model, unpack
 from simulator.sweeps.fast import SweepModel
 
 __all__ = ["SERIAL_BELOW", "SweepStats", "result_columns", "run_sweep"]
@@ -184,13 +184,13 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
         return n
     shared = client.scatter(model, broadcast=True)
     todo = iter(batches)
-    window = [client.submit(run_batch, shared, b, pure=False) for b in _take(todo, 4 * n)]
+    window = [client.submit(run_packed, shared, b, pure=False) for b in _take(todo, 4 * n)]
     finished = as_completed(window)
     for future in finished:
-        counter(future.result())
+        counter(unpack(future.result()))
         future.release()
         for b in _take(todo, 1):
-            finished.add(client.submit(run_batch, shared, b, pure=False))
+            finished.add(client.submit(run_packed, shared, b, pure=False))
     return n
 
 
