@@ -108,16 +108,18 @@ def opening_text(
 ) -> int:
     """The mediator's first text: ``"utilitarian"`` -- the largest sum of believed
     signatory utilities; ``"nash"`` -- the largest believed Nash product
-    ``prod_j (u_j - d_j)``; both over the outcomes that obey the constraints and give every
-    signatory a non-negative believed gain (all outcomes obeying the constraints if none does;
-    every outcome if none does), ties to the first outcome."""
+    ``prod_j (u_j - d_j)``; both over the outcomes that obey the constraints and every
+    signatory's red lines and give every signatory a non-negative believed gain (failing
+    that, the first non-empty of: those obeying constraints and red lines, those obeying the
+    constraints, every outcome), ties to the first outcome."""
     if start not in ("utilitarian", "nash"):
         raise ValueError(f"unknown opening text {start!r}; use 'utilitarian' or 'nash'")
     u = beliefs[:, signatories]
     g = u - table.reservations[signatories]
-    pool = table.allowed & (g >= 0).all(axis=1)
-    if not pool.any():
-        pool = table.allowed if table.allowed.any() else np.ones_like(pool)
+    lawful = table.allowed & table.permitted[:, signatories].all(axis=1)
+    for pool in (lawful & (g >= 0).all(axis=1), lawful, table.allowed, np.ones_like(lawful)):
+        if pool.any():
+            break
     score = np.prod(np.maximum(g, 0.0), axis=1) if start == "nash" else u.sum(axis=1)
     if start == "nash" and not (score[pool] > 0).any():
         score = u.sum(axis=1)
