@@ -183,7 +183,7 @@ def analyze_milp(
         outcomes = [_snap(model, f, f.decode(x)) for x in xs]
         utils = np.array([_utilities(model, o) for o in outcomes]).reshape(-1, len(model.parties))
         idx = np.array(
-            [(_index(model, o) if _index(model, o) is not None else -1) for o in outcomes],
+            [-1 if (i := _index(model, o)) is None else i for o in outcomes],
             dtype=np.int64,
         )
         frontier = Frontier(idx, utils, complete=complete)

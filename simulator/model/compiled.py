@@ -127,10 +127,7 @@ class Model:
     # -- evaluation on a chunk of levels (rows of space.levels) ------------------------------
     def utilities(self, levels: np.ndarray) -> np.ndarray:
         """Every party's utility of each outcome: ``(n_outcomes, n_parties)`` floats."""
-        out = np.zeros((levels.shape[0], len(self.parties)))
-        for k, table in enumerate(self._tables):
-            if table is not None:
-                out += table[levels[:, k]]
+        out = self.additive(levels, 0)
         self._add_bonuses(levels, out)
         return np.round(out, UTILITY_DECIMALS, out=out)
 

@@ -69,10 +69,7 @@ class SweepModel:
             )
             keep.append(levels[ok])
         feasible = np.vstack(keep) if keep else np.zeros((0, len(model.issues)), dtype=np.int64)
-        additive = np.zeros((feasible.shape[0], len(model.parties)))
-        for k, table in enumerate(model._tables):
-            if table is not None:
-                additive += table[feasible[:, k]]
+        additive = model.additive(feasible, 0)
         bonus = model.utilities(feasible) - additive
         specs, vectors, weights = {}, {}, []
         for i, party in enumerate(model.parties):
