@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "analyze": "simulator.analysis",
     "evaluate": "simulator.analysis",
+    "explain": "simulator.coalitions",
     "compile_model": "simulator.model",
     "load": "simulator.scenario",
     "Scenario": "simulator.scenario",
@@ -41,6 +42,7 @@ __all__ = [
     "analyze",
     "compile_model",
     "evaluate",
+    "explain",
     "load",
     "robustness",
     "simulate",
@@ -50,6 +52,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from simulator.analysis import analyze, evaluate
+    from simulator.coalitions import explain
     from simulator.dynamics import simulate
     from simulator.errors import ScenarioError, SpaceTooLargeError
     from simulator.model import compile_model

@@ -4,6 +4,7 @@ Each figure has a data function, which computes what is drawn, and a plot functi
 ``ax=None`` and returning the Axes.
 """
 
+from simulator.plots.compat_graph import graph_data, plot_compatibility_graph
 from simulator.plots.gap_chart import gap_data, plot_gap
 from simulator.plots.sweep_plots import (
     package_frequency_data,
@@ -19,7 +20,9 @@ from simulator.plots.utility_space import plot_utility_space, utility_space_data
 
 __all__ = [
     "gap_data",
+    "graph_data",
     "package_frequency_data",
+    "plot_compatibility_graph",
     "plot_gap",
     "plot_package_frequency",
     "plot_slack_distribution",

@@ -13,7 +13,7 @@ from simulator.plots.gap_chart import plot_gap
 from simulator.plots.utility_space import plot_utility_space
 from simulator.study import Study
 
-__all__ = ["write_figures"]
+__all__ = ["write_figures", "write_graph"]
 
 
 def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
@@ -55,6 +55,26 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
     fig.tight_layout()
     for ext in ("png", "svg"):
         path = out / f"bargaining_gap.{ext}"
+        fig.savefig(path, dpi=120)
+        written.append(path)
+    return written
+
+
+def write_graph(graph, out_dir: str | Path) -> list[Path]:
+    """Draw the compatibility graph (:mod:`simulator.coalitions.graph`) into ``out_dir`` as
+    ``compatibility_graph.png`` and ``.svg``; returns the files written."""
+    from matplotlib.figure import Figure
+
+    from simulator.plots.compat_graph import plot_compatibility_graph
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fig = Figure(figsize=(9, 8.5))
+    plot_compatibility_graph(graph, ax=fig.subplots())
+    fig.tight_layout()
+    written = []
+    for ext in ("png", "svg"):
+        path = out / f"compatibility_graph.{ext}"
         fig.savefig(path, dpi=120)
         written.append(path)
     return written

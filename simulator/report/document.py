@@ -34,6 +34,10 @@ class Document:
         if items:
             self.blocks.append(("bullets", list(items)))
 
+    def numbered(self, items: Sequence[str]) -> None:
+        if items:
+            self.blocks.append(("numbered", list(items)))
+
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         self.blocks.append(("table", list(header), [list(map(str, r)) for r in rows]))
 
@@ -55,6 +59,12 @@ class Document:
                         item, width, initial_indent="  - ", subsequent_indent="    "
                     )
                 out.append("")
+            elif kind == "numbered":
+                for k, item in enumerate(block[1], 1):
+                    out += textwrap.wrap(
+                        item, width, initial_indent=f"  {k}. ", subsequent_indent="     "
+                    )
+                out.append("")
             else:
                 _, header, rows = block
                 widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -72,6 +82,8 @@ class Document:
                 out += [block[1], ""]
             elif kind == "bullets":
                 out += [f"- {item}" for item in block[1]] + [""]
+            elif kind == "numbered":
+                out += [f"{k}. {item}" for k, item in enumerate(block[1], 1)] + [""]
             else:
                 _, header, rows = block
                 out.append("| " + " | ".join(map(_escape, header)) + " |")

@@ -214,8 +214,9 @@ def _proposals_section(doc: Document, study: Study) -> None:
         _evaluation_block(doc, study.model, p.label or name, e)
 
 
-def _provenance_section(doc: Document, study: Study) -> None:
-    prov = study.scenario.provenance
+def provenance_section(doc: Document, scenario) -> None:
+    """What the numbers rest on: sourced and assumed counts, and each assumption."""
+    prov = scenario.provenance
     doc.heading("What the numbers rest on")
     doc.para(
         f"{prov.sourced} sourced (quote found in a document), {prov.assumed} assumed, "
@@ -280,7 +281,7 @@ def build_document(study: Study) -> Document:
         _zone_section(doc, study)
     _solutions_section(doc, study)
     _proposals_section(doc, study)
-    _provenance_section(doc, study)
+    provenance_section(doc, study.scenario)
     return doc
 
 
