@@ -71,6 +71,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sources_option(check)
 
+    ex = sub.add_parser(
+        "explain",
+        help="why there is no zone and what would open one: who could agree with whom, "
+        "the cheapest concessions, the trades that raise both",
+        description="Explain a scenario's zone: the compatibility graph (which pairs and "
+        "groups could agree on their own, and the veto players), the smallest packages of "
+        "concessions that would open a closed zone, ranked by cost, and for each pair of "
+        "signatories the two-issue trades that raise both.",
+    )
+    ex.add_argument("file", help="scenario file (YAML)")
+    ex.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    ex.add_argument(
+        "--out", metavar="DIR", help="also write explain.md, explain.json and the graph into DIR"
+    )
+    ex.add_argument(
+        "--max-size",
+        type=int,
+        default=2,
+        metavar="N",
+        help="most concessions in a package (default 2; every combination is tried)",
+    )
+    ex.add_argument("--top", type=int, default=5, metavar="N", help="packages to show (default 5)")
+    ex.add_argument(
+        "--trades", type=int, default=3, metavar="N", help="trades per pair (default 3)"
+    )
+    ex.add_argument(
+        "--strict", action="store_true", help="fail on unverifiable quotes and unsourced numbers"
+    )
+    sources_option(ex)
+
     ev = sub.add_parser("evaluate", help="evaluate one agreement against the scenario")
     ev.add_argument("file", help="scenario file (YAML)")
     group = ev.add_mutually_exclusive_group(required=True)
@@ -187,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch", type=int, default=200, metavar="B", help="runs per batch (default 200)"
     )
     sources_option(sw)
+    from simulator.explorer.command import add_parser as add_explore  # argparse only
+
+    add_explore(sub)
     return parser
 
 
@@ -226,6 +259,49 @@ def cmd_run(args) -> int:
                 f"\nWrote {out / 'report.md'}, {out / 'result.json'} and "
                 f"{len(figures)} figure files to {out}/"
             )
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from simulator.coalitions.explanation import explain
+    from simulator.report.explain import explain_document, explanation_json
+
+    for option in ("max_size", "top", "trades"):
+        if getattr(args, option) < 1:
+            raise UsageError(f"--{option.replace('_', '-')} must be at least 1")
+    scenario = _load(args.file, args.sources, args.strict)
+    explanation = explain(
+        scenario.model(),
+        max_size=args.max_size,
+        top=args.top,
+        trades=args.trades,
+        max_outcomes=scenario.max_outcomes,
+    )
+    data = explanation_json(scenario, explanation)
+    doc = explain_document(scenario, explanation)
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(doc.text(), end="")
+    if args.out:
+        from pathlib import Path
+
+        from simulator.plots.files import write_graph
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "explain.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        figures = write_graph(explanation.graph, out)
+        md = (
+            doc.markdown()
+            + "\n## Figure\n\n"
+            + "".join(
+                f"![who could agree with whom]({f.name})\n" for f in figures if f.suffix == ".png"
+            )
+        )
+        (out / "explain.md").write_text(md, encoding="utf-8")
+        if not args.json:
+            print(f"\nWrote {out / 'explain.md'}, {out / 'explain.json'} and the graph to {out}/")
     return 0
 
 
@@ -527,13 +603,21 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def cmd_explore(args) -> int:
+    from simulator.explorer.command import cmd_explore as explore
+
+    return explore(args)
+
+
 COMMANDS = {
     "simulate": cmd_simulate,
     "run": cmd_run,
     "check": cmd_check,
     "evaluate": cmd_evaluate,
     "import-genius": cmd_import_genius,
+    "explain": cmd_explain,
     "sweep": cmd_sweep,
+    "explore": cmd_explore,
 }
 
 

@@ -22,10 +22,10 @@ import numpy as np
 from simulator.analysis import CONCEPTS
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, DiscreteIssue, Model
 from simulator.model.compiled import UTILITY_DECIMALS
-from simulator.model.values import IdealValue, PiecewiseLinearValue, TableValue
 from simulator.solvers.kalai import kalai_objective
 from simulator.solvers.nash import nash_objective
 from simulator.solvers.selection import choose
+from simulator.sweeps.apply import rebind as _rebind
 from simulator.sweeps.params import parse_path
 
 __all__ = ["SweepModel"]
@@ -210,26 +210,3 @@ class SweepModel:
             else:
                 decoded.append([float(v) for v in levels])
         return decoded
-
-
-def _rebind(fn, part, value: float, model: Model, issue: str, path: str):
-    """The value function ``fn`` with one number replaced."""
-    if part["option"] is not None:
-        if not isinstance(fn, TableValue):
-            raise ValueError(f"{path!r}: issue {issue!r} has no option values")
-        k = model.issue_names.index(issue)
-        options = model.issues[k].options
-        if part["option"] not in options:
-            raise ValueError(f"{path!r}: {part['option']!r} is not an option of {issue!r}")
-        values = list(fn.values)
-        values[options.index(part["option"])] = value
-        return TableValue(tuple(values))
-    if part["entry"] == "ideal":
-        if not isinstance(fn, IdealValue):
-            raise ValueError(f"{path!r}: issue {issue!r} has no ideal for this party")
-        return IdealValue(value, fn.low, fn.high)
-    if not isinstance(fn, PiecewiseLinearValue) or part["point"] >= len(fn.ys):
-        raise ValueError(f"{path!r}: no such point for this party and issue")
-    ys = list(fn.ys)
-    ys[part["point"]] = value
-    return PiecewiseLinearValue(fn.xs, tuple(ys))

@@ -1,0 +1,414 @@
+"""The explorer's frames: one scenario solved at each value of one of its numbers, ahead of time.
+
+:func:`compute_frames` takes a parameter path (:mod:`simulator.sweeps.params`; by default a
+signatory's reservation) and a list of values, and for each value recompiles the negotiation
+with that number replaced (:func:`simulator.sweeps.apply.with_parameters`), solves it
+(:func:`simulator.analyze`, Nash and Kalai-Smorodinsky only) and draws the utility-space
+picture and the bargaining-gap chart (:mod:`simulator.plots`) as SVG text that can be inlined
+in one HTML page (:func:`simulator.explorer.page.render_html`).
+
+The *slack* of a frame is the largest ``t`` such that some agreement allowed by the
+constraints and every signatory's red lines gives every signatory ``i`` at least
+``d_i + t`` (``d_i`` its reservation): a margin when ``t >= 0`` (a zone of possible agreement
+exists), minus the bargaining gap when ``t < 0`` (Raiffa 1982).
+
+References
+----------
+Raiffa, H. (1982). *The Art and Science of Negotiation*. Harvard University Press.
+https://doi.org/10.4159/9780674039940
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.analysis import analyze
+from simulator.model import ContinuousIssue, Model
+from simulator.scenario import Scenario
+from simulator.study import Study
+from simulator.sweeps.apply import parameter_value, with_parameters
+from simulator.sweeps.params import parse_path
+
+__all__ = [
+    "Explorer",
+    "Frame",
+    "compute_frames",
+    "describe_parameter",
+    "frame_values",
+    "resolve_path",
+]
+
+#: The concepts solved per frame: the two the utility-space picture marks.
+FRAME_CONCEPTS = ("nash", "kalai")
+
+#: Figure sizes in inches (the page scales them to its width).
+UTILITY_SPACE_SIZE = (9.0, 6.4)
+GAP_WIDTH = 9.5
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The scenario solved at one value of the explored parameter.
+
+    Attributes
+    ----------
+    value : the parameter's value in this frame.
+    own : whether ``value`` is the scenario's own value.
+    exists : whether a zone of possible agreement exists.
+    slack : the margin (``>= 0``) or minus the bargaining gap (``< 0``); ``None`` when no
+        agreement obeys the constraints and every signatory's red lines.
+    count : agreements acceptable to every signatory (among ``Explorer.total``).
+    nash_gains : each signatory's gain over its reservation at the Nash agreement, or ``None``
+        when there is no zone.
+    nash_outcome : the Nash agreement, issue by issue (``None`` when there is no zone).
+    utility_space : SVG of the utility-space picture (parties ``Explorer.x`` and ``y``).
+    gap_chart : SVG of the bargaining-gap chart.
+    """
+
+    value: float
+    own: bool
+    exists: bool
+    slack: float | None
+    count: int
+    nash_gains: Mapping[str, float] | None
+    nash_outcome: Mapping[str, str | float] | None
+    utility_space: str
+    gap_chart: str
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """A scenario's frames along one parameter, ready for :func:`render_html`.
+
+    Attributes
+    ----------
+    name, description : the scenario's.
+    path : the parameter explored (``parties.russia.reservation``).
+    label : the parameter in plain words ("Russia's reservation (walk-away utility)").
+    value : the parameter's value in the scenario.
+    frames : one per value, in ascending order of value.
+    x, y : the parties across and up in the utility-space picture.
+    total : the number of possible agreements (outcomes of the enumeration grid).
+    party_labels : each signatory's label, in order.
+    issue_labels : each issue's label (with its unit, if any), in order.
+    """
+
+    name: str
+    description: str
+    path: str
+    label: str
+    value: float
+    frames: tuple[Frame, ...]
+    x: str
+    y: str
+    total: int
+    party_labels: Mapping[str, str]
+    issue_labels: Mapping[str, str]
+
+    @property
+    def own_index(self) -> int | None:
+        """The index of the frame at the scenario's own value (``None`` if none is)."""
+        return next((k for k, f in enumerate(self.frames) if f.own), None)
+
+
+def _possessive(label: str) -> str:
+    return label + ("'" if label.endswith("s") else "'s")
+
+
+def describe_parameter(model: Model, path: str) -> str:
+    """A parameter path in plain words, with the parties' and issues' labels.
+
+    >>> import simulator
+    >>> model = simulator.load("scenarios/examples/job_offer.yaml").model()
+    >>> describe_parameter(model, "parties.candidate.reservation")
+    "Candidate's reservation (walk-away utility)"
+    >>> describe_parameter(model, "parties.employer.issues.salary.ideal")
+    "Employer's ideal point on Annual salary (thousand euros)"
+    """
+    parameter_value(model, path)  # a ValueError for a path that names nothing
+    part = parse_path(path)
+    party = model.parties[model.party_names.index(str(part["party"]))]
+    who = _possessive(party.label or party.name)
+    if part["top"] == "reservation":
+        return f"{who} reservation (walk-away utility)"
+    if part["top"] == "power":
+        return f"{who} bargaining power (its weight in the Nash solution)"
+    issue = model.issues[model.issue_names.index(str(part["issue"]))]
+    what = issue.label or issue.name.replace("_", " ")
+    if part["entry"] == "weight":
+        return f"{who} weight on {what} (how much the issue matters to it)"
+    if part["entry"] == "ideal":
+        unit = f" ({issue.unit})" if isinstance(issue, ContinuousIssue) and issue.unit else ""
+        return f"{who} ideal point on {what}{unit}"
+    if part["option"] is not None:
+        option = str(part["option"]).replace("_", " ")
+        return f"{who} value of {what} = {option} (0 = worst, 1 = best)"
+    return f"{who} value at point {int(str(part['point'])) + 1} of {what} (0 = worst, 1 = best)"
+
+
+def resolve_path(model: Model, path: str | None = None, party: str | None = None) -> str:
+    """The parameter to explore: ``path`` if given, else ``parties.<party>.reservation`` with
+    ``party`` defaulting to the first signatory. ``ValueError`` for an unknown party, a path
+    that names nothing, or a path of another party than ``party``.
+
+    >>> import simulator
+    >>> model = simulator.load("scenarios/examples/job_offer.yaml").model()
+    >>> resolve_path(model), resolve_path(model, party="employer")
+    ('parties.candidate.reservation', 'parties.employer.reservation')
+    """
+    names = model.party_names
+    if party is not None and party not in names:
+        raise ValueError(f"no party {party!r} (parties: {', '.join(names)})")
+    if path is None:
+        first = next(n for n, s in zip(names, model.signatories) if s)
+        path = f"parties.{party or first}.reservation"
+    elif party is not None and parse_path(path)["party"] != party:
+        raise ValueError(f"{path!r} is not a number of party {party!r}; give one or the other")
+    parameter_value(model, path)  # a ValueError for a path that names nothing
+    return path
+
+
+def _default_bounds(model: Model, path: str, own: float) -> tuple[float, float]:
+    part = parse_path(path)
+    if part["top"] == "power":
+        return own / 4, own * 4
+    if part["entry"] == "weight":
+        party = model.parties[model.party_names.index(str(part["party"]))]
+        return 0.0, 2 * own if own > 0 else max([*party.weights.values(), 1.0])
+    if part["entry"] == "ideal":
+        issue = model.issues[model.issue_names.index(str(part["issue"]))]
+        if isinstance(issue, ContinuousIssue):
+            return float(issue.low), float(issue.high)
+    return min(0.0, own), max(1.0, own)  # reservation, option value, point: a utility
+
+
+def frame_values(
+    model: Model,
+    path: str,
+    frames: int = 21,
+    low: float | None = None,
+    high: float | None = None,
+) -> tuple[float, ...]:
+    """``frames`` values of the parameter at ``path``, from ``low`` to ``high``, with the
+    scenario's own value among them whenever it lies in that range.
+
+    The values are evenly spaced, except that the one nearest the scenario's value is
+    replaced by it exactly (so it is always a frame). Default ranges:
+
+    * a reservation, an option's value, a point's value: ``[0, 1]``, the whole utility scale
+      (0 the worst agreement, 1 the ideal one). A party's reservation ``d`` leaves a zone
+      exactly while ``d`` is at most the best it can get while every other signatory accepts,
+      which does not depend on ``d``: across ``[0, 1]`` the zone therefore opens at the low
+      end and closes at the high end whenever that best lies inside the scale, so the slider
+      shows both, wherever the scenario's own value happens to sit. A window of, say, +-0.3
+      around the scenario's value would miss the switch when it lies further away;
+    * an ideal: the issue's range;
+    * a weight ``w``: ``[0, 2w]`` (from indifference to twice the importance);
+    * a power ``p``: ``[p/4, 4p]`` on a logarithmic scale (powers count only relative to
+      each other's, so equal steps are equal ratios).
+
+    Raises
+    ------
+    ValueError
+        A path that names nothing, fewer than one frame, or ``low > high``.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> model = simulator.load("scenarios/examples/job_offer.yaml").model()
+    >>> frame_values(model, "parties.candidate.reservation", 5)
+    (0.0, 0.25, 0.45, 0.75, 1.0)
+    """
+    if frames < 1:
+        raise ValueError(f"frames must be at least 1, not {frames}")
+    own = parameter_value(model, path)
+    lo, hi = _default_bounds(model, path, own)
+    lo = lo if low is None else float(low)
+    hi = hi if high is None else float(high)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
+        raise ValueError(f"the range {lo:g}:{hi:g} is empty; give LOW <= HIGH")
+    if frames == 1:
+        return (own if lo <= own <= hi else lo,)
+    power = parse_path(path)["top"] == "power" and low is None and high is None
+    grid = np.geomspace(lo, hi, frames) if power else np.linspace(lo, hi, frames)
+    if lo <= own <= hi:
+        grid[int(np.argmin(np.abs(grid - own)))] = own
+    return tuple(dict.fromkeys(float(v) for v in grid))
+
+
+_ID = re.compile(r'(?<=\s)id="([^"]+)"')
+_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+
+
+def _svg(fig, prefix: str) -> str:
+    """``fig`` as SVG text ready to inline in HTML: no XML prolog, doctype or metadata, no
+    fixed size (the page scales it), every ``id`` (and reference to it) prefixed with
+    ``prefix`` so that many figures can share one page."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
+    head, rest = text.split(">", 1)
+    head = re.sub(r'\s(width|height)="[^"]*"', "", head)
+    text = head + ">" + rest
+    ids = set(_ID.findall(text))
+    text = _ID.sub(lambda m: f'id="{prefix}{m[1]}"', text)
+    return _REF.sub(lambda m: m[1] + (prefix + m[2] if m[2] in ids else m[2]), text)
+
+
+def _draw(study: Study, x: str, y: str, k: int) -> tuple[str, str]:
+    """The utility-space picture and the gap chart of one frame, as SVG."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from simulator.plots.gap_chart import plot_gap
+    from simulator.plots.utility_space import plot_utility_space
+
+    # Text stays text (small, selectable; the page gives the fonts), ids are stable.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "zopa-explorer"}):
+        fig = Figure(figsize=UTILITY_SPACE_SIZE)
+        ax = plot_utility_space(study, x, y, ax=fig.subplots(), legend=False)
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False)
+        rows = -(-len(labels) // 2)
+        fig.tight_layout(rect=(0, (0.2 * rows + 0.15) / UTILITY_SPACE_SIZE[1], 1, 1))
+        space = _svg(fig, f"f{k}u-")
+        fig = Figure(figsize=(GAP_WIDTH, 2.2 + 0.7 * len(study.analysis.signatories)))
+        plot_gap(study, ax=fig.subplots())
+        fig.tight_layout()
+        gap = _svg(fig, f"f{k}g-")
+    return space, gap
+
+
+def _pair(model: Model, path: str, x: str | None, y: str | None) -> tuple[str, str]:
+    """The parties of the picture: as given, else the explored party against the first other
+    signatory (else the first two signatories)."""
+    names = model.party_names
+    for who in (x, y):
+        if who is not None and who not in names:
+            raise ValueError(f"no party {who!r} to draw (parties: {', '.join(names)})")
+    sig = [n for n, s in zip(names, model.signatories) if s]
+    if len(sig) < 2:
+        sig = sig + [n for n in names if n not in sig][:1]
+    mover = str(parse_path(path)["party"])
+    first = x or (mover if mover in sig else sig[0])
+    second = y or next(n for n in sig if n != first)
+    if first == second:
+        raise ValueError(f"the picture needs two different parties, not {first!r} twice")
+    return first, second
+
+
+def compute_frames(
+    scenario: Scenario,
+    path: str | None = None,
+    values: Sequence[float] | None = None,
+    party: str | None = None,
+    x: str | None = None,
+    y: str | None = None,
+    frames: int = 21,
+    progress: Callable[[int], object] | None = None,
+) -> Explorer:
+    """Solve and draw ``scenario`` at every value of one parameter.
+
+    Parameters
+    ----------
+    scenario : a loaded scenario (:func:`simulator.load`).
+    path : the parameter to explore (:mod:`simulator.sweeps.params`); default
+        ``parties.<party>.reservation``.
+    values : its values, one frame each (sorted, duplicates dropped); default
+        :func:`frame_values` with ``frames`` values.
+    party : the party whose reservation is explored when ``path`` is not given; default the
+        first signatory.
+    x, y : the parties across and up in the utility-space picture; default the explored party
+        (when a signatory) against the first other signatory.
+    frames : how many values when ``values`` is not given.
+    progress : called with 1 after each frame (a progress bar's ``update``).
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError
+        An unknown party, a path that names nothing, no values, or a value the party refuses
+        (a power that is not positive, a negative weight).
+
+    Notes
+    -----
+    Each frame is one full :func:`simulator.analyze` (zone, blocking analysis, Pareto frontier,
+    Nash and Kalai-Smorodinsky, no lotteries) of the recompiled negotiation, plus two figures:
+    about 1 s a frame on the Ukraine scenarios (2.2 million outcomes), a few hundredths of a
+    second on the teaching examples.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> job = simulator.load("scenarios/examples/job_offer.yaml")
+    >>> e = compute_frames(job, frames=3)
+    >>> e.path, [(f.value, f.own, f.exists) for f in e.frames]
+    ('parties.candidate.reservation', [(0.0, False, True), (0.45, True, True), (1.0, False, False)])
+    """
+    model = scenario.model()
+    names = model.party_names
+    path = resolve_path(model, path, party)
+    own = parameter_value(model, path)
+    if values is None:
+        values = frame_values(model, path, frames)
+    else:
+        values = tuple(sorted(dict.fromkeys(float(v) for v in values)))
+        if not values or not all(np.isfinite(values)):
+            raise ValueError("give at least one finite value to explore")
+    x, y = _pair(model, path, x, y)
+    sig = [n for n, s in zip(names, model.signatories) if s]
+    out = []
+    for k, value in enumerate(values):
+        changed = with_parameters(model, {path: value})
+        analysis = analyze(
+            changed,
+            FRAME_CONCEPTS,
+            method=scenario.method,
+            max_outcomes=scenario.max_outcomes,
+        )
+        space, gap = _draw(Study(scenario, changed, analysis, {}), x, y, k)
+        nash = analysis.solutions["nash"]
+        out.append(
+            Frame(
+                value=value,
+                own=abs(value - own) <= 1e-12 * max(1.0, abs(own)),
+                exists=analysis.zone.exists,
+                slack=analysis.zone.slack,
+                count=analysis.zone.count,
+                nash_gains=None if nash is None else {s: nash.gains[s] for s in sig},
+                nash_outcome=None if nash is None else dict(nash.outcome),
+                utility_space=space,
+                gap_chart=gap,
+            )
+        )
+        if progress is not None:
+            progress(1)
+    labels = {p.name: p.label or p.name for p in model.parties}
+
+    def issue_label(issue) -> str:
+        unit = f" ({issue.unit})" if isinstance(issue, ContinuousIssue) and issue.unit else ""
+        return (issue.label or issue.name.replace("_", " ")) + unit
+
+    return Explorer(
+        name=scenario.name,
+        description=scenario.description,
+        path=path,
+        label=describe_parameter(model, path),
+        value=own,
+        frames=tuple(out),
+        x=x,
+        y=y,
+        total=model.space.count,
+        party_labels={s: labels[s] for s in sig},
+        issue_labels={i.name: issue_label(i) for i in model.issues},
+    )
