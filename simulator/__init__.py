@@ -13,8 +13,9 @@ Names are imported on first use, so that ``zopa --help`` starts without numpy or
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from simulator._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -61,13 +62,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from simulator.sweeps import robustness, sweep
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -8,8 +8,9 @@ so that the command line can register ``zopa explore`` without loading numpy or 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from simulator._lazy import lazy_exports
 
 _EXPORTS = {
     "Explorer": "simulator.explorer.frames",
@@ -25,13 +26,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from simulator.explorer.page import render_html
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'simulator.explorer' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
