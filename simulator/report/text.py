@@ -104,6 +104,11 @@ def _zone_section(doc: Document, study: Study) -> None:
         doc.bullets(items)
     elif not z.exists:
         doc.para("No single reservation or red line is to blame: several would have to move.")
+    if not z.exists:
+        doc.para(
+            "`zopa explain` on this scenario finds the cheapest packages of concessions that "
+            "would open the zone, who could agree with whom, and the trades that raise both."
+        )
 
 
 def _solutions_section(doc: Document, study: Study) -> None:
