@@ -100,3 +100,11 @@ def test_explain_bad_scenario_exits_2(tmp_path, capsys):
     assert main(["explain", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml:3" in err and "Traceback" not in err
+
+
+def test_explain_space_too_large_exits_2(tmp_path, capsys):
+    """The graph and the package finder enumerate: a space over max_outcomes is refused."""
+    from tests.test_cli import GOOD, write
+
+    assert main(["explain", str(write(tmp_path, GOOD + "solve: {max_outcomes: 5}\n"))]) == 2
+    assert "9 outcomes" in capsys.readouterr().err
