@@ -98,7 +98,7 @@ from simulator.coalitions.logroll_results import (
     PairPriorities,
     Trade,
 )
-from simulator.model import DiscreteIssue, Implication, Model
+from simulator.model import Implication, Model
 from simulator.model.compiled import UTILITY_DECIMALS
 
 __all__ = [
@@ -137,10 +137,14 @@ def pair_priorities(model: Model, a: str, b: str) -> PairPriorities:
     ValueError
         If ``a`` or ``b`` is not a party of the model, or they are the same party.
     """
-    i, j = _pair(model, a, b)
+    tables = [contributions(model, k) for k in range(len(model.issues))]
+    return _priorities(model, tables, *_pair(model, a, b))
+
+
+def _priorities(model: Model, tables, i: int, j: int) -> PairPriorities:
     rows = []
     for k, issue in enumerate(model.issues):
-        t = contributions(model, k)[:, [i, j]]
+        t = tables[k][:, [i, j]]
         imp = np.ptp(t, axis=0)
         stake = imp > TOL
         if not stake.any():
@@ -191,7 +195,11 @@ def logrolls(
     )
     tables = [contributions(model, k) for k in range(len(model.issues))]
     return tuple(
-        PairLinkage((a, b), pair_priorities(model, a, b), _trades(model, tables, a, b, top))
+        PairLinkage(
+            (a, b),
+            _priorities(model, tables, *_pair(model, a, b)),
+            _trades(model, tables, a, b, top),
+        )
         for a, b in combinations(names, 2)
     )
 
@@ -296,17 +304,11 @@ def _move(model: Model, names, d: np.ndarray, k: int, frm: int, to: int) -> Move
         k,
         frm,
         to,
-        _level_value(model, k, frm),
-        _level_value(model, k, to),
+        model.level_value(k, frm),
+        model.level_value(k, to),
         changes,
         names[0] if changes[0] < 0 else names[1],
     )
-
-
-def _level_value(model: Model, k: int, level: int) -> str | float:
-    v = model.level_values[k][level]
-    issue = model.issues[k]
-    return issue.options[int(v)] if isinstance(issue, DiscreteIssue) else float(v)
 
 
 def _pair(model: Model, a: str, b: str) -> tuple[int, int]:

@@ -48,8 +48,9 @@ from itertools import combinations
 import numpy as np
 
 from simulator.coalitions.concede import concede
+from simulator.coalitions.logroll import contributions
 from simulator.coalitions.package_results import Concession, Package, PackageSearch
-from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Condition, DiscreteIssue, Model
+from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Condition, Model
 from simulator.model.compiled import compile_model
 
 __all__ = ["Concession", "Package", "PackageSearch", "find_packages"]
@@ -318,20 +319,13 @@ def _deficits(model: Model, row: int, parties: Sequence[int]) -> dict[int, float
 def _fix_cost(model: Model, k: int, pin_mask: np.ndarray, level: int) -> tuple[int | None, float]:
     """The signatory that loses most by settling issue ``k`` at ``level`` instead of its best
     pinned level, and how much (``(None, 0.0)`` if nobody loses)."""
-    n = len(model.level_values[k])
     if not pin_mask.any():  # the pins allow no level at all: nothing to give up
         return None, 0.0
-    table = model.additive(np.arange(n)[:, None], k)  # (levels, parties)
+    table = contributions(model, k)  # (levels, parties)
     loss = table[pin_mask].max(axis=0) - table[level]
     loss[~model.signatories] = -np.inf
     i = int(np.argmax(loss))
     return (i, float(loss[i])) if loss[i] > ACCEPT_ATOL else (None, 0.0)
-
-
-def _level_value(model: Model, k: int, level: int) -> str | float:
-    issue = model.issues[k]
-    v = model.level_values[k][level]
-    return issue.options[int(v)] if isinstance(issue, DiscreteIssue) else float(v)
 
 
 def _package(model, lines, pinned, pin_idx, combo, cuts, fix_cost, drops, cost, max_outcomes):
@@ -359,7 +353,7 @@ def _package(model, lines, pinned, pin_idx, combo, cuts, fix_cost, drops, cost, 
                     amount,
                     " and ".join(str(r) for r in pins if r.issue == model.issue_names[k]),
                     model.issue_names[k],
-                    _level_value(model, k, level),
+                    model.level_value(k, level),
                 )
             )
     for i, delta in cuts.items():

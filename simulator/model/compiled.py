@@ -183,15 +183,18 @@ class Model:
         return out
 
     # -- outcomes as users see them ----------------------------------------------------------
+    def level_value(self, k: int, level: int) -> str | float:
+        """Issue ``k`` at one of its levels, as users see it: the option (discrete) or the
+        number (continuous)."""
+        issue, v = self.issues[k], self.level_values[k][int(level)]
+        return issue.options[int(v)] if isinstance(issue, DiscreteIssue) else float(v)
+
     def describe(self, levels_row: Sequence[int]) -> dict[str, str | float]:
         """The outcome at one row of levels, as ``{issue: option or number}``."""
-        out: dict[str, str | float] = {}
-        for issue, values, level in zip(self.issues, self.level_values, levels_row):
-            v = values[int(level)]
-            out[issue.name] = (
-                issue.options[int(v)] if isinstance(issue, DiscreteIssue) else float(v)
-            )
-        return out
+        return {
+            issue.name: self.level_value(k, level)
+            for k, (issue, level) in enumerate(zip(self.issues, levels_row))
+        }
 
     def outcome(self, index: int) -> dict[str, str | float]:
         """The outcome with enumeration number ``index``."""
