@@ -100,7 +100,7 @@ def _zone(model: Model, f: Formulation) -> tuple[Zone, np.ndarray | None]:
     slack = mc.slack(f)
     ideal = mc.ideal_gains(f)
     exists = ideal is not None
-    if exists and slack is not None and slack > -ACCEPT_ATOL:
+    if exists and slack is not None and slack >= -ACCEPT_ATOL:
         slack = max(slack, 0.0)
     reach = {}
     blocking: list[Blocker] = []

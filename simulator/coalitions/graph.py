@@ -185,7 +185,7 @@ def coalition_zones(
     out = []
     for g, b, n in zip(groups, best, count):
         slack = float(b) if np.isfinite(b) else None
-        if slack is not None and n > 0 and slack > -ACCEPT_ATOL:
+        if slack is not None and n > 0 and slack >= -ACCEPT_ATOL:
             slack = max(slack, 0.0)
         out.append(CoalitionZone(g, slack, int(n)))
     return tuple(out)

@@ -172,7 +172,7 @@ def finish(
             )
     slack = _finite(scan.slack)
     if exists and slack is not None:
-        slack = max(slack, 0.0) if slack > -atol else slack
+        slack = max(slack, 0.0) if slack >= -atol else slack
     return Zone(
         exists=exists,
         slack=slack,

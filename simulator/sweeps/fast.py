@@ -178,7 +178,7 @@ class SweepModel:
         ok = (gains >= -ACCEPT_ATOL).all(axis=1)
         count = int(ok.sum())
         exists = count > 0
-        if exists and slack is not None and slack > -ACCEPT_ATOL:
+        if exists and slack is not None and slack >= -ACCEPT_ATOL:
             slack = max(slack, 0.0)
         record.update(exists=exists, slack=slack, count=count)
         rows = np.flatnonzero(ok)

@@ -92,3 +92,24 @@ def test_open_zone_has_no_veto_players(small_model):
     g = compatibility_graph(small_model)
     assert g.zone.exists and g.veto_players == ()
     assert [c.members for c in g.cliques] == [("russia", "ukraine")]
+
+
+def test_a_reservation_exactly_at_the_tolerance_counts_as_reached_with_zero_slack():
+    """Found by hypothesis in CI: a gain of exactly -ACCEPT_ATOL accepts, so the slack is 0.
+
+    Before the fix the pair and the zone were reported as existing with slack -1e-9.
+    """
+    from simulator.model import ACCEPT_ATOL
+
+    issue = DiscreteIssue("i", ("a", "b"))
+    parties = [
+        Party("p0", 0.0, {"i": 1.0}, {"i": TableValue((0.0, 0.0))}),
+        Party("p1", ACCEPT_ATOL, {"i": 1.0}, {"i": TableValue((0.0, 0.0))}),
+    ]
+    model = compile_model([issue], parties)
+    g = compatibility_graph(model)
+    (pair,) = g.pairs
+    assert pair.exists and pair.slack == 0.0
+    zone = analyze(model, ()).zone
+    assert zone.exists and zone.slack == 0.0
+    assert g.to_networkx().edges["p0", "p1"]["weight"] == 0.0
