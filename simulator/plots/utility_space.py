@@ -157,7 +157,7 @@ def plot_utility_space(
         dy,
         2.0,
         color="#1f77b4",
-        alpha=0.06,
+        alpha=0.10,
         lw=0,
         label=f"both above their reservation (grey points here fail {why})",
     )

@@ -77,6 +77,7 @@ def test_two_worker_cluster_gives_the_serial_rows(scenario, tmp_path):
         ) as cluster,
         Client(cluster) as client,
     ):
+        client.wait_for_workers(2, timeout=120)  # a loaded machine can register them late
         assert len(client.scheduler_info()["workers"]) == 2
         on_cluster = sweep(
             scenario,
