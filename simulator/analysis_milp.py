@@ -27,6 +27,7 @@ from simulator.solvers.lottery import kalai_lottery, nash_lottery
 from simulator.solvers.milp import concepts as mc
 from simulator.solvers.milp.formulation import Formulation, formulate
 from simulator.solvers.milp.frontier import epsilon_frontier
+from simulator.solvers.zone import reported_slack
 
 __all__ = ["analyze_milp"]
 
@@ -100,8 +101,7 @@ def _zone(model: Model, f: Formulation) -> tuple[Zone, np.ndarray | None]:
     slack = mc.slack(f)
     ideal = mc.ideal_gains(f)
     exists = ideal is not None
-    if exists and slack is not None and slack >= -ACCEPT_ATOL:
-        slack = max(slack, 0.0)
+    slack = reported_slack(slack, exists, ACCEPT_ATOL)
     reach = {}
     blocking: list[Blocker] = []
     for i in sig:

@@ -37,6 +37,7 @@ from itertools import combinations
 import numpy as np
 
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Model
+from simulator.solvers.zone import reported_slack
 
 __all__ = [
     "CoalitionZone",
@@ -184,9 +185,7 @@ def coalition_zones(
             count[k] += int(np.count_nonzero(worst >= -ACCEPT_ATOL))
     out = []
     for g, b, n in zip(groups, best, count):
-        slack = float(b) if np.isfinite(b) else None
-        if slack is not None and n > 0 and slack >= -ACCEPT_ATOL:
-            slack = max(slack, 0.0)
+        slack = reported_slack(float(b) if np.isfinite(b) else None, n > 0, ACCEPT_ATOL)
         out.append(CoalitionZone(g, slack, int(n)))
     return tuple(out)
 

@@ -153,7 +153,7 @@ def read_profile(path: str | os.PathLike[str], domain: Domain | None = None) -> 
         i.index: (known[i.index].name if known and i.index in known else i.name) for i, _, _ in read
     }
     weights = read_weights(f, objective, by_index)
-    reservation, discount = reservation_and_discount(f, root, objective)
+    reservation, discount = reservation_and_discount(f, root)
     f.fail_if_problems()
     issues = tuple(known.values()) if known is not None else tuple(i for i, _, _ in read)
     return Profile(f.name, issues, weights, values, reservation, discount)

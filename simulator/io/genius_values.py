@@ -183,35 +183,28 @@ def read_weights(f: XmlFile, objective: ET.Element, names: Mapping[int, str]) ->
     return weights
 
 
-def reservation_and_discount(
-    f: XmlFile, root: ET.Element, objective: ET.Element
-) -> tuple[float, float]:
+def _space_number(
+    f: XmlFile, space: ET.Element, tag: str, expected: str, default: float
+) -> float | None:
+    """The ``value`` of the first ``<tag>`` in the utility space, or ``None`` when absent."""
+    found = children(space, tag, "")
+    if not found:
+        return None
+    element, path = found[0]
+    return f.number(element, path, "value", expected, _in01, default=default)
+
+
+def reservation_and_discount(f: XmlFile, root: ET.Element) -> tuple[float, float]:
     space = root.find("utility_space") if root.tag == "negotiation_template" else root
     space = root if space is None else space
-    reservation = 0.0
-    discount = 1.0
-    found = children(space, "reservation", "")
-    if found:
-        element, path = found[0]
-        x = f.number(
-            element,
-            path,
-            "value",
-            "a number in [0, 1] (the utility of no agreement)",
-            _in01,
-            default=0.0,
-        )
-        reservation = 0.0 if x is None else x
-    found = children(space, "discount_factor", "")
-    if found:
-        element, path = found[0]
-        x = f.number(
-            element,
-            path,
-            "value",
-            "a number in [0, 1] (the discount factor; 0 and 1 mean no discounting)",
-            _in01,
-            default=1.0,
-        )
-        discount = 1.0 if x is None or x == 0 else x
-    return reservation, discount
+    r = _space_number(
+        f, space, "reservation", "a number in [0, 1] (the utility of no agreement)", 0.0
+    )
+    d = _space_number(
+        f,
+        space,
+        "discount_factor",
+        "a number in [0, 1] (the discount factor; 0 and 1 mean no discounting)",
+        1.0,
+    )
+    return (0.0 if r is None else r), (1.0 if d is None or d == 0 else d)

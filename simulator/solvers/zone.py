@@ -24,7 +24,18 @@ import numpy as np
 
 from simulator.results import Blocker, Zone
 
-__all__ = ["ZoneScan", "combine", "finish", "scan_chunk"]
+__all__ = ["ZoneScan", "combine", "finish", "reported_slack", "scan_chunk"]
+
+
+def reported_slack(slack: float | None, exists: bool, atol: float) -> float | None:
+    """The slack as reported: 0 where the zone exists only within the tolerance.
+
+    An outcome whose worst gain is ``>= -atol`` is accepted, so a zone can exist with a raw
+    slack in ``[-atol, 0)``; it is reported as 0 to keep "the zone exists iff slack >= 0".
+    """
+    if exists and slack is not None and slack >= -atol:
+        return max(slack, 0.0)
+    return slack
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,12 +181,9 @@ def finish(
                     opens=not exists,
                 )
             )
-    slack = _finite(scan.slack)
-    if exists and slack is not None:
-        slack = max(slack, 0.0) if slack >= -atol else slack
     return Zone(
         exists=exists,
-        slack=slack,
+        slack=reported_slack(_finite(scan.slack), exists, atol),
         count=scan.count,
         share=scan.count / scan.total if scan.total else 0.0,
         total=scan.total,

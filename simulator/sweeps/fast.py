@@ -25,6 +25,7 @@ from simulator.model.compiled import UTILITY_DECIMALS
 from simulator.solvers.kalai import kalai_objective
 from simulator.solvers.nash import nash_objective
 from simulator.solvers.selection import choose
+from simulator.solvers.zone import reported_slack
 from simulator.sweeps.apply import rebind as _rebind
 from simulator.sweeps.params import parse_path
 
@@ -178,8 +179,7 @@ class SweepModel:
         ok = (gains >= -ACCEPT_ATOL).all(axis=1)
         count = int(ok.sum())
         exists = count > 0
-        if exists and slack is not None and slack >= -ACCEPT_ATOL:
-            slack = max(slack, 0.0)
+        slack = reported_slack(slack, exists, ACCEPT_ATOL)
         record.update(exists=exists, slack=slack, count=count)
         rows = np.flatnonzero(ok)
         g = np.asfortranarray(gains[rows])
