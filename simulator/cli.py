@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from simulator import __version__
 
@@ -229,27 +230,34 @@ def _load(path: str, sources: Sequence[str], strict: bool = False):
     return load(path, sources=sources, strict=strict)
 
 
+def _write_json(out_dir: str, name: str, data) -> Path:
+    """Write ``data`` as indented JSON to ``out_dir/name`` (making the directory); returns
+    the directory."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / name).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
 def cmd_run(args) -> int:
-    from simulator.report import render_markdown, render_text, result_json
+    from simulator.report import result_json
+    from simulator.report.text import build_document
     from simulator.study import solve_scenario
 
     scenario = _load(args.file, args.sources, args.strict)
     study = solve_scenario(scenario, args.method)
     data = result_json(study)
+    doc = build_document(study)
     if args.json:
         print(json.dumps(data, indent=2))
     else:
-        print(render_text(study), end="")
+        print(doc.text(), end="")
     if args.out:
-        from pathlib import Path
-
         from simulator.plots.files import write_figures
 
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "result.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        out = _write_json(args.out, "result.json", data)
         figures = write_figures(study, out)
-        md = render_markdown(study)
+        md = doc.markdown()
         md += "\n## Figures\n\n" + "\n\n".join(
             f"![{f.stem.replace('_', ' ')}]({f.name})" for f in figures if f.suffix == ".png"
         )
@@ -284,13 +292,9 @@ def cmd_explain(args) -> int:
     else:
         print(doc.text(), end="")
     if args.out:
-        from pathlib import Path
-
         from simulator.plots.files import write_graph
 
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "explain.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        out = _write_json(args.out, "explain.json", data)
         figures = write_graph(explanation.graph, out)
         md = (
             doc.markdown()
@@ -430,21 +434,11 @@ def cmd_simulate(args) -> int:
         else:
             print(f"No agreement within {args.rounds} rounds.")
     if args.out:
-        from pathlib import Path
+        from simulator.plots.files import write_offers
 
-        from matplotlib.figure import Figure
-
-        from simulator.plots.offers import plot_offers
-
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+        out = _write_json(args.out, "result.json", result)
         sim.trace.to_csv(out / "trace.csv", index=False)
-        (out / "result.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        fig = Figure(figsize=(10, 6))
-        plot_offers(sim, model, ax=fig.subplots())
-        fig.tight_layout()
-        for ext in ("png", "svg"):
-            fig.savefig(out / f"offers.{ext}", dpi=120)
+        write_offers(sim, model, out)
         if not args.json:
             print(f"Wrote trace.csv, result.json and offers.png/svg to {out}/")
     return 0
@@ -590,14 +584,18 @@ def cmd_sweep(args) -> int:
             bar.close()
             if client is not None:
                 client.close()
-    exists = read_results(args.out)["exists"].astype(bool)
+    if done:  # the rows stored before this resume count too
+        exists = read_results(args.out)["exists"].astype(bool)
+        total, with_zone = len(exists), int(exists.sum())
+    else:
+        total, with_zone = stats.runs, stats.with_zone
     elapsed = time.perf_counter() - started
     resumed = f" ({len(done):,} already stored, {stats.runs:,} now)" if done else ""
-    rate = stats.runs / stats.seconds if stats.seconds > 0 else 0.0
     seeded = f", seed {seed}" if args.samples else ""
     print(
-        f"{len(exists):,} runs{resumed}, {exists.mean():.1%} with a zone, {elapsed:.1f} s, "
-        f"{rate:,.0f} runs/s on {stats.workers} worker{'s' if stats.workers > 1 else ''}"
+        f"{total:,} runs{resumed}, {with_zone / total if total else 0:.1%} with a zone, "
+        f"{elapsed:.1f} s, {stats.rate:,.0f} runs/s on {stats.workers} "
+        f"worker{'s' if stats.workers > 1 else ''}"
         f"{seeded} -> {args.out}"
     )
     return 0

@@ -13,7 +13,17 @@ from simulator.plots.gap_chart import plot_gap
 from simulator.plots.utility_space import plot_utility_space
 from simulator.study import Study
 
-__all__ = ["write_figures", "write_graph"]
+__all__ = ["write_figures", "write_graph", "write_offers"]
+
+
+def _save(fig, out: Path, stem: str) -> list[Path]:
+    """Save ``fig`` as ``out/stem.png`` and ``out/stem.svg``; returns the two paths."""
+    written = []
+    for ext in ("png", "svg"):
+        path = out / f"{stem}.{ext}"
+        fig.savefig(path, dpi=120)
+        written.append(path)
+    return written
 
 
 def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
@@ -45,19 +55,11 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
         fig.tight_layout(rect=(0, 0.9 / (5.5 * rows + 1.0) + 0.03, 1, 1))
-    written = []
-    for ext in ("png", "svg"):
-        path = out / f"utility_space.{ext}"
-        fig.savefig(path, dpi=120)
-        written.append(path)
+    written = _save(fig, out, "utility_space")
     fig = Figure(figsize=(10, 2.2 + 0.7 * len(study.analysis.signatories)))
     plot_gap(study, ax=fig.subplots())
     fig.tight_layout()
-    for ext in ("png", "svg"):
-        path = out / f"bargaining_gap.{ext}"
-        fig.savefig(path, dpi=120)
-        written.append(path)
-    return written
+    return written + _save(fig, out, "bargaining_gap")
 
 
 def write_graph(graph, out_dir: str | Path) -> list[Path]:
@@ -72,9 +74,19 @@ def write_graph(graph, out_dir: str | Path) -> list[Path]:
     fig = Figure(figsize=(9, 8.5))
     plot_compatibility_graph(graph, ax=fig.subplots())
     fig.tight_layout()
-    written = []
-    for ext in ("png", "svg"):
-        path = out / f"compatibility_graph.{ext}"
-        fig.savefig(path, dpi=120)
-        written.append(path)
-    return written
+    return _save(fig, out, "compatibility_graph")
+
+
+def write_offers(sim, model, out_dir: str | Path) -> list[Path]:
+    """Draw a simulated negotiation's offers (:mod:`simulator.plots.offers`) into ``out_dir``
+    as ``offers.png`` and ``.svg``; returns the files written."""
+    from matplotlib.figure import Figure
+
+    from simulator.plots.offers import plot_offers
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fig = Figure(figsize=(10, 6))
+    plot_offers(sim, model, ax=fig.subplots())
+    fig.tight_layout()
+    return _save(fig, out, "offers")

@@ -15,7 +15,7 @@ from simulator.coalitions.graph import CoalitionZone
 from simulator.coalitions.logroll import PairLinkage
 from simulator.coalitions.packages import Package
 from simulator.report.document import Document
-from simulator.report.text import provenance_section
+from simulator.report.text import _count, _fmt, provenance_section
 from simulator.scenario import Scenario
 
 __all__ = ["explain_document", "explanation_json"]
@@ -25,10 +25,6 @@ PRIORITY_ENDS = 3
 #: An issue is named among a pair's priorities only if one of the two has a stake in it of at
 #: least this share of the pair's largest stake (a ratio of two tiny stakes says little).
 MATERIAL = 0.2
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _zone_words(z: CoalitionZone) -> str:
@@ -108,9 +104,7 @@ def _graph_section(doc: Document, e: Explanation) -> None:
 def _agreement_words(p: Package) -> str:
     if p.agreement is None:
         return ""
-    items = ", ".join(
-        f"{k} = {v if isinstance(v, str) else f'{v:g}'}" for k, v in p.agreement.outcome.items()
-    )
+    items = ", ".join(f"{k} = {_fmt(v)}" for k, v in p.agreement.outcome.items())
     return f" The Nash agreement it would allow: {items}."
 
 

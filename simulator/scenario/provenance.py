@@ -104,7 +104,7 @@ class Citation:
 
 @dataclass(frozen=True, eq=False)
 class Claim:
-    """A place that should (``required``) or does carry provenance.
+    """A place that should, or does, carry provenance.
 
     Attributes
     ----------
@@ -118,8 +118,6 @@ class Claim:
         Paths of the numbers it covers (``...nato.weight``, ``...nato.values``).
     citation : Citation or None
         Its own citation, else its party's.
-    required : bool
-        Whether the contract asks for provenance here.
     """
 
     path: str
@@ -127,7 +125,6 @@ class Claim:
     node: Node
     items: tuple[str, ...]
     citation: Citation | None
-    required: bool = True
 
 
 @dataclass(frozen=True)

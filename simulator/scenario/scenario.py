@@ -198,7 +198,7 @@ def load(
             p.name,
             p.label,
             dict(p.outcome),
-            p.citation.quote if p.citation and p.citation.ref else None,
+            p.citation.quote if p.citation else None,
             p.citation.ref if p.citation else None,
         )
         for pid, p in parsed.proposals.items()

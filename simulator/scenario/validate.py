@@ -34,8 +34,13 @@ from simulator.errors import Problem, ScenarioError
 from simulator.model import MAX_OUTCOMES, DiscreteIssue, Issue, Party, Rule
 from simulator.scenario.provenance import Citation, Claim
 from simulator.scenario.uncertain import Uncertain
-from simulator.scenario.validate_fields import AnyName, Checker, show, suggestion
-from simulator.scenario.validate_issues import check_issues, check_rule, describe_issue
+from simulator.scenario.validate_fields import AnyName, Checker, show
+from simulator.scenario.validate_issues import (
+    check_issues,
+    check_option,
+    check_rule,
+    describe_issue,
+)
 from simulator.scenario.validate_parties import RULE_EXTRA, check_parties
 from simulator.scenario.yamlread import Node, child_path
 
@@ -297,15 +302,7 @@ def _check_outcome(
         if issue is None:
             ok = False
         elif isinstance(issue, DiscreteIssue):
-            option = c.string(value, here, f"an option of issue {describe_issue(issue)}")
-            if option is not None and option not in issue.options:
-                c.report(
-                    value,
-                    here,
-                    f"{option!r} is not an option of issue {issue.name!r}"
-                    f"{suggestion(option, issue.options)}; options: " + ", ".join(issue.options),
-                )
-                option = None
+            option = check_option(c, value, here, issue)
             ok &= option is not None
             if option is not None:
                 outcome[name] = option

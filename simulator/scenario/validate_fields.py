@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from simulator.errors import Problem
 from simulator.scenario.provenance import Citation, Claim
 from simulator.scenario.uncertain import DISTRIBUTIONS, Uncertain
-from simulator.scenario.yamlread import Node, a_kind, child_path
+from simulator.scenario.yamlread import Node, a_kind, child_path, shorten
 
 __all__ = ["IDENTIFIER", "AnyName", "Checker", "show", "show_number", "suggestion"]
 
@@ -65,8 +65,7 @@ def show_number(x: float) -> str:
             return ".inf" if x > 0 else "-.inf"
         if x.is_integer() and abs(x) < 1e15:
             return str(int(x))
-    text = repr(x)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shorten(x)
 
 
 def show(node: Node) -> str:
@@ -81,8 +80,7 @@ def show(node: Node) -> str:
     if isinstance(value, (int, float)):
         return f"{a_kind(node)} {show_number(value)}"
     if isinstance(value, str):
-        text = repr(value)
-        return f"a string {text if len(text) <= 40 else text[:37] + '...'}"
+        return f"a string {shorten(value)}"
     return a_kind(node)
 
 
@@ -359,24 +357,17 @@ class Checker:
         name = self.string(node, path, f"the name of {what}")
         if name is None:
             return None
-        if isinstance(known, AnyName):
-            return name
-        known = list(known)
-        if name not in known:
-            listed = ", ".join(known) if known else "none"
-            self.report(
-                node, path, f"unknown {what} {name!r}{suggestion(name, known)}; known: {listed}"
-            )
-            return None
-        return name
+        return name if self.key_reference(name, node, path, known, what) else None
 
     def key_reference(
         self, key: str, node: Node, path: str, known: Iterable[str], what: str
     ) -> bool:
         """Whether a mapping key names one of ``known``; report it (at ``node``) if not."""
-        if isinstance(known, AnyName) or key in known:
+        if isinstance(known, AnyName):
             return True
         known = list(known)
+        if key in known:
+            return True
         listed = ", ".join(known) if known else "none"
         self.report(node, path, f"unknown {what} {key!r}{suggestion(key, known)}; known: {listed}")
         return False
@@ -440,6 +431,8 @@ class Checker:
         *,
         required: bool = True,
     ) -> None:
-        """Record that ``items`` should carry provenance (``citation``, if any, covers them)."""
+        """Record that ``items`` should carry provenance (``citation``, if any, covers them);
+        a place the contract does not ask about (``required=False``) is recorded only when
+        it is cited."""
         if required or citation is not None:
-            self.claims.append(Claim(path, what, node, tuple(items), citation, required))
+            self.claims.append(Claim(path, what, node, tuple(items), citation))

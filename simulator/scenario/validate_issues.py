@@ -29,6 +29,7 @@ __all__ = [
     "MAX_GRID",
     "check_condition",
     "check_issues",
+    "check_option",
     "check_rule",
     "check_when",
     "describe_issue",
@@ -178,20 +179,25 @@ def _check_option_list(
         return None
     chosen: list[str] = []
     for i, item in enumerate(items):
-        here = child_path(path, i)
-        option = c.string(item, here, f"an option of issue {describe_issue(issue)}")
+        option = check_option(c, item, child_path(path, i), issue)
         if option is None:
-            return None
-        if option not in issue.options:
-            c.report(
-                item,
-                here,
-                f"{option!r} is not an option of issue {issue.name!r}"
-                f"{suggestion(option, issue.options)}; options: {', '.join(issue.options)}",
-            )
             return None
         chosen.append(option)
     return tuple(chosen)
+
+
+def check_option(c: Checker, node: Node, path: str, issue: DiscreteIssue) -> str | None:
+    """A string naming one of ``issue``'s options; reported (with a suggestion) if not."""
+    option = c.string(node, path, f"an option of issue {describe_issue(issue)}")
+    if option is not None and option not in issue.options:
+        c.report(
+            node,
+            path,
+            f"{option!r} is not an option of issue {issue.name!r}"
+            f"{suggestion(option, issue.options)}; options: {', '.join(issue.options)}",
+        )
+        return None
+    return option
 
 
 def _check_bounds(

@@ -34,7 +34,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from simulator.errors import Problem, ScenarioError
 
-__all__ = ["MAX_NODES", "Node", "a_kind", "child_path", "parse_yaml", "read_yaml"]
+__all__ = ["MAX_NODES", "Node", "a_kind", "child_path", "parse_yaml", "read_yaml", "shorten"]
 
 MAX_NODES = 100_000
 """Default bound on the number of nodes a document may expand to once aliases are resolved."""
@@ -312,7 +312,8 @@ def _count(node: yaml.Node, memo: dict[int, int], active: set[int], filename: st
     return total
 
 
-def _shorten(value: Any) -> str:
+def shorten(value: Any) -> str:
+    """``repr(value)``, cut to 40 characters for messages."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -373,7 +374,7 @@ class _Builder:
                 return None
         except (ValueError, KeyError, IndexError):
             kind = {_INT: "an integer", _FLOAT: "a number", _BOOL: "a boolean"}[node.tag]
-            self.problem(node, path, f"{_shorten(node.value)} cannot be read as {kind}")
+            self.problem(node, path, f"{shorten(node.value)} cannot be read as {kind}")
             return None
         return node.value
 
@@ -391,7 +392,7 @@ class _Builder:
                     shown = (
                         found.kind
                         if found.kind in ("mapping", "list", "null")
-                        else (f"{found.kind} {_shorten(found.value)}")
+                        else (f"{found.kind} {shorten(found.value)}")
                     )
                     self.problem(
                         key_node,

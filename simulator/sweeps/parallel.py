@@ -46,8 +46,8 @@ class SweepStats:
 
     @property
     def rate(self) -> float:
-        """Runs per second."""
-        return self.runs / self.seconds if self.seconds > 0 else float("inf")
+        """Runs per second (0 when no time was measured)."""
+        return self.runs / self.seconds if self.seconds > 0 else 0.0
 
 
 def result_columns(model: SweepModel, parameters: Iterable[str]) -> dict[str, str]:
