@@ -89,15 +89,9 @@ def analyze(
     scan: ZoneScan | None = None
     front_idx = np.zeros(0, dtype=np.int64)
     front_u = np.zeros((0, len(model.parties)))
-    # Trailing issues are enumerated once per block and their utilities reused; outcome
-    # levels are built only when rules or interactions need them.
-    needs_levels = bool(model.constraints or model.red_lines or model.has_interactions)
-    trailing_part: dict[int, np.ndarray] = {}
-    for start, prefix, block in model.space.blocks(chunk_size):
-        if id(block) not in trailing_part:
-            trailing_part = {id(block): model.additive(block.trailing, prefix.shape[1])}
-        levels = block.levels(prefix) if needs_levels else None
-        u = model.block_utilities(prefix, trailing_part[id(block)], levels)
+    # Outcome levels are built only when rules need them.
+    needs_levels = bool(model.constraints or model.red_lines)
+    for start, levels, u in model.evaluated(chunk_size, needs_levels):
         gains = u[:, sig] - res[sig]
         if levels is not None:
             allowed = model.constraint_mask(levels)

@@ -37,6 +37,7 @@ from itertools import combinations
 import numpy as np
 
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Model
+from simulator.model.space import DEFAULT_CHUNK
 from simulator.solvers.zone import reported_slack
 
 __all__ = [
@@ -45,8 +46,6 @@ __all__ = [
     "coalition_zones",
     "compatibility_graph",
 ]
-
-DEFAULT_CHUNK = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -172,9 +171,9 @@ def coalition_zones(
     res = model.reservations
     best = np.full(len(groups), -np.inf)
     count = np.zeros(len(groups), dtype=np.int64)
-    for _, levels in model.space.chunks(chunk_size):
+    for _, levels, u in model.evaluated(chunk_size):
         allowed = model.constraint_mask(levels)
-        gains = model.utilities(levels) - res
+        gains = u - res
         broken = _party_breaks(model, levels)
         for k, c in enumerate(cols):
             ok = allowed & ~broken[:, c].any(axis=1)

@@ -52,21 +52,19 @@ from simulator.coalitions.logroll import contributions
 from simulator.coalitions.package_results import Concession, Package, PackageSearch
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Condition, Model
 from simulator.model.compiled import compile_model
+from simulator.model.space import DEFAULT_CHUNK
 
 __all__ = ["Concession", "Package", "PackageSearch", "find_packages"]
-
-DEFAULT_CHUNK = 1 << 18
 
 
 @dataclass(frozen=True, eq=False)
 class _Groups:
     """Per group of outcomes (same red lines broken, same pinned levels): best slack and,
-    per set of cutting parties, the least total cut, with the outcomes that reach them."""
+    per set of cutting parties, the least total cut, with the outcomes that reach it."""
 
     breaks: np.ndarray  # (G, R) bool
     pinned: np.ndarray  # (G, P) levels of the pinned issues
     best: np.ndarray  # (G,)
-    best_row: np.ndarray  # (G,)
     cut: np.ndarray  # (G, nQ), inf where no outcome qualifies
     cut_row: np.ndarray  # (G, nQ)
 
@@ -111,20 +109,19 @@ def _scan(model: Model, lines, pinned, pin_idx, subsets, chunk_size) -> _Groups:
     index: dict[bytes, int] = {}
     keys: list[np.ndarray] = []
     best: list[float] = []
-    best_row: list[int] = []
     cut: list[np.ndarray] = []
     cut_row: list[np.ndarray] = []
     s = int(sig.sum())
     radix = np.array([2] * len(lines) + [len(model.level_values[k]) for k in pinned], np.int64)
     packed = float(np.prod(radix.astype(float))) < 2.0**62
     place = np.cumprod(np.r_[1, radix]).astype(np.int64)[:-1] if packed else None
-    for start, levels in model.space.chunks(chunk_size):
+    for start, levels, u in model.evaluated(chunk_size):
         ok = rest.constraint_mask(levels)
         rows = start + np.flatnonzero(ok)
         levels = levels[ok]
         if not rows.size:
             continue
-        gains = model.utilities(levels)[:, sig] - res
+        gains = u[ok][:, sig] - res
         key = np.hstack(
             [model.red_line_breaks(levels)[:, lines].astype(np.int64), levels[:, pinned]]
         )
@@ -137,7 +134,7 @@ def _scan(model: Model, lines, pinned, pin_idx, subsets, chunk_size) -> _Groups:
         n = uniq.shape[0]
         order = np.argsort(inv, kind="stable")
         starts = np.searchsorted(inv[order], np.arange(n))
-        top, where = _group_extreme(order, starts, gains.min(axis=1))
+        top = np.maximum.reduceat(gains.min(axis=1)[order], starts)
         low = np.full((n, len(subsets)), np.inf)
         low_row = np.full((n, len(subsets)), -1, dtype=np.int64)
         accept = gains >= -ACCEPT_ATOL
@@ -153,12 +150,10 @@ def _scan(model: Model, lines, pinned, pin_idx, subsets, chunk_size) -> _Groups:
                 index[k] = len(keys)
                 keys.append(uniq[g])
                 best.append(-np.inf)
-                best_row.append(-1)
                 cut.append(np.full(len(subsets), np.inf))
                 cut_row.append(np.full(len(subsets), -1, dtype=np.int64))
             j = index[k]
-            if top[g] > best[j]:
-                best[j], best_row[j] = float(top[g]), int(rows[where[g]])
+            best[j] = max(best[j], float(top[g]))
             better = low[g] < cut[j]
             cut[j][better] = low[g][better]
             cut_row[j][better] = rows[low_row[g][better]]
@@ -168,7 +163,6 @@ def _scan(model: Model, lines, pinned, pin_idx, subsets, chunk_size) -> _Groups:
         breaks=k_arr[:, :r].astype(bool),
         pinned=k_arr[:, r:],
         best=np.array(best),
-        best_row=np.array(best_row, dtype=np.int64),
         cut=np.array(cut).reshape(len(keys), len(subsets)),
         cut_row=np.array(cut_row, dtype=np.int64).reshape(len(keys), len(subsets)),
     )

@@ -120,6 +120,12 @@ def _possessive(label: str) -> str:
     return label + ("'" if label.endswith("s") else "'s")
 
 
+def _issue_label(issue) -> str:
+    """An issue as a reader sees it: its label (or name), with its unit if it has one."""
+    unit = f" ({issue.unit})" if isinstance(issue, ContinuousIssue) and issue.unit else ""
+    return (issue.label or issue.name.replace("_", " ")) + unit
+
+
 def describe_parameter(model: Model, path: str) -> str:
     """A parameter path in plain words, with the parties' and issues' labels.
 
@@ -143,8 +149,7 @@ def describe_parameter(model: Model, path: str) -> str:
     if part["entry"] == "weight":
         return f"{who} weight on {what} (how much the issue matters to it)"
     if part["entry"] == "ideal":
-        unit = f" ({issue.unit})" if isinstance(issue, ContinuousIssue) and issue.unit else ""
-        return f"{who} ideal point on {what}{unit}"
+        return f"{who} ideal point on {_issue_label(issue)}"
     if part["option"] is not None:
         option = str(part["option"]).replace("_", " ")
         return f"{who} value of {what} = {option} (0 = worst, 1 = best)"
@@ -395,10 +400,6 @@ def compute_frames(
             progress(1)
     labels = {p.name: p.label or p.name for p in model.parties}
 
-    def issue_label(issue) -> str:
-        unit = f" ({issue.unit})" if isinstance(issue, ContinuousIssue) and issue.unit else ""
-        return (issue.label or issue.name.replace("_", " ")) + unit
-
     return Explorer(
         name=scenario.name,
         description=scenario.description,
@@ -410,5 +411,5 @@ def compute_frames(
         y=y,
         total=model.space.count,
         party_labels={s: labels[s] for s in sig},
-        issue_labels={i.name: issue_label(i) for i in model.issues},
+        issue_labels={i.name: _issue_label(i) for i in model.issues},
     )

@@ -11,7 +11,7 @@ of outcomes is then a handful of vectorised table lookups:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +20,7 @@ from simulator.errors import SpaceTooLargeError
 from simulator.model.issues import DiscreteIssue, Issue
 from simulator.model.party import Party
 from simulator.model.rules import Condition, Implication, Rule
-from simulator.model.space import OutcomeSpace
+from simulator.model.space import DEFAULT_CHUNK, OutcomeSpace
 from simulator.model.values import TableValue
 
 __all__ = ["ACCEPT_ATOL", "MAX_OUTCOMES", "Model", "RedLine", "compile_model"]
@@ -159,6 +159,26 @@ class Model:
                 raise ValueError("interaction bonuses need the chunk's levels")
             self._add_bonuses(levels, out)
         return np.round(out, UTILITY_DECIMALS, out=out)
+
+    def evaluated(
+        self, chunk_size: int = DEFAULT_CHUNK, levels: bool = True
+    ) -> Iterator[tuple[int, np.ndarray | None, np.ndarray]]:
+        """Yield ``(start, levels, utilities)`` for consecutive chunks covering the whole
+        space, in enumeration order, block by block (:meth:`OutcomeSpace.blocks`): the trailing
+        issues' additive part is computed once per block (:meth:`block_utilities`). With
+        ``levels=False`` the chunk's levels are built only if interaction bonuses need them,
+        and ``None`` is yielded in their place."""
+        trailing_part: dict[int, np.ndarray] = {}
+        build = levels or self.has_interactions
+        for start, prefix, block in self.space.blocks(chunk_size):
+            if id(block) not in trailing_part:
+                trailing_part = {id(block): self.additive(block.trailing, prefix.shape[1])}
+            lv = block.levels(prefix) if build else None
+            yield (
+                start,
+                (lv if levels else None),
+                self.block_utilities(prefix, trailing_part[id(block)], lv),
+            )
 
     def _add_bonuses(self, levels: np.ndarray, out: np.ndarray) -> None:
         n = levels.shape[0]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.analysis import CONCEPTS
-from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, DiscreteIssue, Model
+from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Model
 from simulator.model.compiled import UTILITY_DECIMALS
 from simulator.solvers.kalai import kalai_objective
 from simulator.solvers.nash import nash_objective
@@ -64,12 +64,13 @@ class SweepModel:
         sig = model.signatories
         lines = [j for j, rl in enumerate(model.red_lines) if sig[rl.party]]
         keep = []
-        for _, levels in model.space.chunks():
+        for _, prefix, block in model.space.blocks():
+            levels = block.levels(prefix)
             ok = model.constraint_mask(levels) & ~model.red_line_breaks(levels)[:, lines].any(
                 axis=1
             )
             keep.append(levels[ok])
-        feasible = np.vstack(keep) if keep else np.zeros((0, len(model.issues)), dtype=np.int64)
+        feasible = np.vstack(keep)  # a space has at least one chunk
         additive = model.additive(feasible, 0)
         bonus = model.utilities(feasible) - additive
         specs, vectors, weights = {}, {}, []
@@ -83,10 +84,8 @@ class SweepModel:
         # Every cache is built here, once: a model shared by threads (Dask workers in one
         # process) is then only read.
         self._matrices = {i: self._matrix(i) for i in range(len(model.parties))}
-        self._nominal = (
-            np.column_stack([self._column(i, weights[i], {}) for i in range(len(model.parties))])
-            if len(model.parties)
-            else None
+        self._nominal = np.column_stack(
+            [self._column(i, weights[i], {}) for i in range(len(model.parties))]
         )
         self._decoded = self._decode()
         return self
@@ -184,7 +183,7 @@ class SweepModel:
         rows = np.flatnonzero(ok)
         g = np.asfortranarray(gains[rows])
         w = power[sig]
-        labels = self._labels()
+        labels = self._decoded
         issues, parties = model.issue_names, model.party_names
         sums = g.sum(axis=1)
         for concept in self.concepts:
@@ -196,17 +195,11 @@ class SweepModel:
                 record[f"{concept}.u.{name}"] = None if row is None else float(u[row, j])
         return record
 
-    def _labels(self) -> list[list]:
-        return self._decoded
-
     def _decode(self) -> list[list]:
         """Per issue, the option (or number) of every feasible outcome."""
         model = self.model
         decoded = []
-        for k, issue in enumerate(model.issues):
-            levels = model.level_values[k][self.feasible[:, k]]
-            if isinstance(issue, DiscreteIssue):
-                decoded.append([issue.options[int(v)] for v in levels])
-            else:
-                decoded.append([float(v) for v in levels])
+        for k in range(len(model.issues)):
+            shown = [model.level_value(k, j) for j in range(len(model.level_values[k]))]
+            decoded.append([shown[j] for j in self.feasible[:, k]])
         return decoded

@@ -23,6 +23,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from simulator.analysis import CONCEPTS
 from simulator.sweeps.api import run_batch, run_packed, sweep_model, unpack
@@ -184,20 +185,11 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
         return n
     shared = client.scatter(model, broadcast=True)
     todo = iter(batches)
-    window = [client.submit(run_packed, shared, b, pure=False) for b in _take(todo, 4 * n)]
+    window = [client.submit(run_packed, shared, b, pure=False) for b in islice(todo, 4 * n)]
     finished = as_completed(window)
     for future in finished:
         counter(unpack(future.result()))
         future.release()
-        for b in _take(todo, 1):
+        for b in islice(todo, 1):
             finished.add(client.submit(run_packed, shared, b, pure=False))
     return n
-
-
-def _take(it, k: int) -> list:
-    out = []
-    for item in it:
-        out.append(item)
-        if len(out) == k:
-            break
-    return out
