@@ -39,10 +39,6 @@ METHODS = ("auto", "enumerate", "milp")
 AUTO_THRESHOLD = 5_000_000
 
 
-def _signatory_lines(model: Model) -> list[int]:
-    return [j for j, rl in enumerate(model.red_lines) if model.signatories[rl.party]]
-
-
 def analyze(
     model: Model,
     concepts: Iterable[str] = CONCEPTS,
@@ -84,7 +80,7 @@ def analyze(
     model.check_size(max_outcomes)
     sig = model.signatories
     res = model.reservations
-    lines = _signatory_lines(model)
+    lines = model.signatory_lines
 
     scan: ZoneScan | None = None
     front_idx = np.zeros(0, dtype=np.int64)

@@ -193,7 +193,7 @@ def analyze_milp(
         names = model.party_names
         for concept, mix in (("nash", nash_lottery(g, power[sig])), ("kalai", kalai_lottery(g))):
             u = mix.probabilities @ frontier.utilities[mix.rows]
-            outs = tuple(_snap(model, f, f.decode(xs[r])) for r in mix.rows)
+            outs = tuple(outcomes[r] for r in mix.rows)
             mixes[concept] = LotterySolution(
                 concept=concept,
                 indices=tuple(int(frontier.indices[r]) for r in mix.rows),

@@ -213,7 +213,7 @@ def find_packages(
     sig = model.signatories
     sig_idx = np.flatnonzero(sig)
     s = sig_idx.size
-    lines = [j for j, rl in enumerate(model.red_lines) if sig[rl.party]]
+    lines = model.signatory_lines
     pin_idx, pinned, pin_masks = _pins(model)
     subsets = [c for k in range(1, min(max_size, s) + 1) for c in combinations(range(s), k)]
     groups = _scan(model, lines, pinned, pin_idx, subsets, chunk_size)

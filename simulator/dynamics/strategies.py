@@ -142,13 +142,14 @@ def make_agent(
     independent ``N(0, noise^2)`` errors per outcome, drawn from ``rng``."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
-    beliefs = table.utilities.copy()
+    beliefs = table.utilities  # read-only: shared by every agent unless noise is added
     if noise > 0:
         if rng is None:
             raise ValueError("noise needs a random generator")
+        beliefs = beliefs.copy()
         others = [k for k in range(beliefs.shape[1]) if k != party]
         beliefs[:, others] += rng.normal(0.0, noise, size=(beliefs.shape[0], len(others)))
-    beliefs.setflags(write=False)
+        beliefs.setflags(write=False)
     acceptable = table.acceptable[:, party]
     sig = np.asarray(signatories, dtype=np.intp)
     others = sig[sig != party]

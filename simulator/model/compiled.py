@@ -117,6 +117,11 @@ class Model:
         raw = np.array([p.power for p in self.parties], dtype=float) * self.signatories
         return raw / raw.sum()
 
+    @property
+    def signatory_lines(self) -> tuple[int, ...]:
+        """Indices (into :attr:`red_lines`) of the signatories' red lines: the ones that bind."""
+        return tuple(j for j, rl in enumerate(self.red_lines) if self.signatories[rl.party])
+
     def check_size(self, max_outcomes: int = MAX_OUTCOMES) -> int:
         """The number of outcomes; :class:`SpaceTooLargeError` if above ``max_outcomes``."""
         count = self.space.count
@@ -168,17 +173,13 @@ class Model:
         issues' additive part is computed once per block (:meth:`block_utilities`). With
         ``levels=False`` the chunk's levels are built only if interaction bonuses need them,
         and ``None`` is yielded in their place."""
-        trailing_part: dict[int, np.ndarray] = {}
+        last = trailing_part = None
         build = levels or self.has_interactions
         for start, prefix, block in self.space.blocks(chunk_size):
-            if id(block) not in trailing_part:
-                trailing_part = {id(block): self.additive(block.trailing, prefix.shape[1])}
+            if block is not last:
+                last, trailing_part = block, self.additive(block.trailing, prefix.shape[1])
             lv = block.levels(prefix) if build else None
-            yield (
-                start,
-                (lv if levels else None),
-                self.block_utilities(prefix, trailing_part[id(block)], lv),
-            )
+            yield start, (lv if levels else None), self.block_utilities(prefix, trailing_part, lv)
 
     def _add_bonuses(self, levels: np.ndarray, out: np.ndarray) -> None:
         n = levels.shape[0]

@@ -53,7 +53,7 @@ def utility_space_data(
     levels = levels[model.constraint_mask(levels)]  # only agreements the scenario allows
     u = model.utilities(levels)
     s = model.signatories
-    lines = [j for j, rl in enumerate(model.red_lines) if s[rl.party]]
+    lines = model.signatory_lines
     acceptable = ~model.red_line_breaks(levels)[:, lines].any(axis=1) & (
         u[:, s] >= model.reservations[s] - ACCEPT_ATOL
     ).all(axis=1)

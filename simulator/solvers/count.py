@@ -53,7 +53,7 @@ class Count:
 
 def _decomposes(model: Model) -> bool:
     sig = model.signatories
-    rules = list(model.constraints) + [rl.rule for rl in model.red_lines if sig[rl.party]]
+    rules = list(model.constraints) + [model.red_lines[j].rule for j in model.signatory_lines]
     if any(isinstance(r, Implication) for r in rules):
         return False
     return not any(p.interactions for p, s in zip(model.parties, sig) if s)
@@ -65,28 +65,27 @@ def _exact(model: Model, max_states: int) -> int | None:
     sizes = model.space.sizes
     # per issue: the allowed levels and each signatory's contribution at each level
     allowed = [np.ones(n, dtype=bool) for n in sizes]
-    rules = list(model.constraints) + [rl.rule for rl in model.red_lines if sig[rl.party]]
+    rules = list(model.constraints) + [model.red_lines[j].rule for j in model.signatory_lines]
     by_name = {i.name: k for k, i in enumerate(model.issues)}
     for rule in rules:
         k = by_name[rule.issue]
         allowed[k] &= rule.level_mask(model.issues[k], model.level_values[k])
+    if not all(a.any() for a in allowed):
+        return 0
+    base = model.utilities(np.zeros((1, len(sizes)), dtype=np.int64))
     contrib = []
     for k, n in enumerate(sizes):
         levels = np.zeros((n, len(sizes)), dtype=np.int64)
         levels[:, k] = np.arange(n)
-        base = np.zeros((1, len(sizes)), dtype=np.int64)
-        u = model.utilities(levels) - model.utilities(base)  # this issue's part only
+        u = model.utilities(levels) - base  # this issue's part only
         contrib.append(u[allowed[k]][:, sig])
-    offset = model.utilities(np.zeros((1, len(sizes)), dtype=np.int64))[0, sig] - res
+    offset = base[0, sig] - res
     # bounds of what the remaining issues can add
     hi_rest = np.zeros((len(sizes) + 1, sig.sum()))
     lo_rest = np.zeros((len(sizes) + 1, sig.sum()))
     for k in range(len(sizes) - 1, -1, -1):
-        c = contrib[k]
-        hi_rest[k] = hi_rest[k + 1] + (c.max(axis=0) if len(c) else -np.inf)
-        lo_rest[k] = lo_rest[k + 1] + (c.min(axis=0) if len(c) else np.inf)
-    if any(len(c) == 0 for c in contrib):
-        return 0
+        hi_rest[k] = hi_rest[k + 1] + contrib[k].max(axis=0)
+        lo_rest[k] = lo_rest[k + 1] + contrib[k].min(axis=0)
     n_rest = [prod(len(c) for c in contrib[k:]) for k in range(len(sizes) + 1)]
     keys = np.round(offset, 12)[None, :]
     counts = np.array([1], dtype=object)  # Python integers: counts may exceed 2**63
@@ -143,7 +142,7 @@ def count_acceptable(
     levels = model.space.sample(samples, seed)
     u = model.utilities(levels)
     sig = model.signatories
-    lines = [j for j, rl in enumerate(model.red_lines) if sig[rl.party]]
+    lines = model.signatory_lines
     ok = (
         model.constraint_mask(levels)
         & ~model.red_line_breaks(levels)[:, lines].any(axis=1)

@@ -61,8 +61,7 @@ class SweepModel:
         """Enumerate the feasible outcomes of ``model`` once (refused above
         ``max_outcomes``, like :func:`simulator.analyze`)."""
         model.check_size(max_outcomes)
-        sig = model.signatories
-        lines = [j for j, rl in enumerate(model.red_lines) if sig[rl.party]]
+        lines = model.signatory_lines
         keep = []
         for _, prefix, block in model.space.blocks():
             levels = block.levels(prefix)

@@ -71,13 +71,8 @@ def _signatories(f: Formulation) -> list[int]:
     return [i for i, s in enumerate(f.model.signatories) if s]
 
 
-def _signatory_lines(f: Formulation) -> tuple[int, ...]:
-    sig = f.model.signatories
-    return tuple(j for j, rl in enumerate(f.model.red_lines) if sig[rl.party])
-
-
 def _program(f: Formulation, *, accept: bool, skip_line: int | None = None) -> Program:
-    lines = tuple(j for j in _signatory_lines(f) if j != skip_line)
+    lines = tuple(j for j in f.model.signatory_lines if j != skip_line)
     prog = Program(f, lines)
     if accept:
         for i in _signatories(f):
@@ -203,10 +198,12 @@ def _break_ties(
     build: Callable[[], Program],
     incumbent: np.ndarray,
     verify: Verify = lambda x: True,
+    known: Solved | None = None,
 ) -> np.ndarray:
-    """Largest sum of gains among ``build()``'s outcomes, then first in enumeration order."""
+    """Largest sum of gains among ``build()``'s outcomes, then first in enumeration order.
+    ``known``: that largest sum already solved for (the utilitarian's own optimum)."""
     a, c = _sum_of_gains(f)
-    res = _solve_verified(build, a, verify)
+    res = known if known is not None else _solve_verified(build, a, verify)
     best = res.value if res is not None else float(a @ incumbent[: f.n])
     x = res.x if res is not None else incumbent
 
@@ -239,7 +236,7 @@ def utilitarian(f: Formulation) -> Pick | None:
         _objective_row(prog, a, res.value)
         return prog
 
-    x = _break_ties(f, build, res.x)
+    x = _break_ties(f, build, res.x, known=res)  # the sum of gains is its own objective
     return Pick(x, float(a @ x[: f.n]) + const)
 
 

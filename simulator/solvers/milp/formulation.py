@@ -83,14 +83,11 @@ class Formulation:
     def decode(self, x: np.ndarray) -> dict[str, str | float]:
         """The outcome a solution vector describes."""
         out: dict[str, str | float] = {}
-        for issue, values, coef, opts in zip(
-            self.model.issues, self.model.level_values, self.levels, self._option_vars
+        for k, (issue, coef, opts) in enumerate(
+            zip(self.model.issues, self.levels, self._option_vars)
         ):
             if opts is not None:
-                level = values[int(np.argmax(x[opts]))]
-                out[issue.name] = (
-                    issue.options[int(level)] if isinstance(issue, DiscreteIssue) else float(level)
-                )
+                out[issue.name] = self.model.level_value(k, int(np.argmax(x[opts])))
             else:
                 out[issue.name] = float(coef @ x[: self.n])
         return out
