@@ -189,10 +189,20 @@ def test_red_lines_need_provenance(tmp_path):
         "    red_lines:\n      - {issue: nato, not_in: [member]}\n"
         "constraints:\n  - {issue: nato, in: [neutral]}\n"
     )
+    # russia has no party-level citation: its red line is backed by nothing
+    text = text.replace(
+        "    reservation: 0.4\n",
+        "    reservation: 0.4\n    red_lines:\n      - {issue: nato, in: [neutral]}\n",
+    )
     path.write_text(text)
     prov = load(path, env={}).provenance
     items = {i.path: i for i in prov.items}
     assert items["parties.ukraine.red_lines[0]"].kind == "assumption"  # from the party
+    assert items["parties.russia.red_lines[0]"].kind == "none"
+    assert any(
+        w.path == "parties.russia.red_lines[0]" and "red line has no source" in w.message
+        for w in prov.warnings
+    )
     assert "constraints[0]" not in items  # constraints need no provenance
 
 

@@ -187,7 +187,8 @@ def test_alias_bomb_is_rejected():
 def test_alias_limit_is_a_parameter():
     with pytest.raises(ScenarioError):
         parse_yaml(billion_laughs(levels=3, fan=3), "s.yaml", max_nodes=20)
-    assert parse_yaml(billion_laughs(levels=3, fan=3), "s.yaml", max_nodes=100)
+    data = parse_yaml(billion_laughs(levels=3, fan=3), "s.yaml", max_nodes=100).plain()
+    assert data["l3"] == [[["lol"] * 3] * 3] * 3
 
 
 def test_recursive_alias_is_rejected():

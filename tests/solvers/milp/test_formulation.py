@@ -23,10 +23,10 @@ from simulator.solvers.milp.program import Program
 PIECES = PiecewiseLinearValue((1.0, 4.0, 7.0), (0.0, 1.0, 0.25))
 
 
-def _model(bonus_when=None, red=(), constraints=()):
+def _model(bonus_when=None, red=(), constraints=(), bonus=0.25):
     deal = DiscreteIssue("deal", ("a", "b", "c"))
     x = ContinuousIssue("x", 0.0, 10.0, 3)
-    inter = () if bonus_when is None else (Interaction(bonus_when, 0.25),)
+    inter = () if bonus_when is None else (Interaction(bonus_when, bonus),)
     p = Party("p", 0.0, {"x": 1.0}, {"x": PIECES}, red_lines=tuple(red), interactions=inter)
     q = Party("q", 0.0, {"deal": 1.0}, {"deal": TableValue((1.0, 0.5, 0.0))})
     return compile_model([deal, x], [p, q], constraints)
@@ -103,10 +103,16 @@ def test_interaction_bonus_only_when_every_condition_holds():
                 res = _max(fixed, sense * fixed.utility[0])
                 expected = float(PIECES(np.array([x]))[0]) + 0.25 * (deal == "a" and x >= 6.0)
                 assert fixed.utility[0] @ res.x[: fixed.n] == pytest.approx(expected, abs=1e-7)
-    # unrestricted: the best outcome for p takes the bonus (deal a, x = 6 .. 7)
+    # unrestricted, a bonus of 0.25 does not pay (0.5 + 0.25 at x = 6 < 1 at x = 4); one of
+    # 0.6 does: p's best is deal a at x = 6, 0.5 + 0.6
     res = _max(f, f.utility[0])
-    best = float(max(PIECES(np.linspace(6, 10, 4001))) + 0.25)
-    assert res.value == pytest.approx(max(best, 1.0), abs=1e-7)
+    assert res.value == pytest.approx(1.0, abs=1e-7)
+    assert f.decode(res.x)["x"] == pytest.approx(4.0, abs=1e-6)
+    g = formulate(_model(bonus_when=when, bonus=0.6))
+    res = _max(g, g.utility[0])
+    assert res.value == pytest.approx(1.1, abs=1e-7)
+    out = g.decode(res.x)
+    assert out["deal"] == "a" and out["x"] == pytest.approx(6.0, abs=1e-6)
 
 
 def test_decode_round_trips():
