@@ -220,7 +220,8 @@ def _proposals_section(doc: Document, study: Study) -> None:
 
 
 def provenance_section(doc: Document, scenario) -> None:
-    """What the numbers rest on: sourced and assumed counts, and each assumption."""
+    """What the numbers rest on: sourced and assumed counts, and each assumption (those
+    stated beside a quote too)."""
     prov = scenario.provenance
     doc.heading("What the numbers rest on")
     doc.para(
@@ -229,8 +230,8 @@ def provenance_section(doc: Document, scenario) -> None:
     )
     by_text: dict[str, list[str]] = {}
     for item in prov.items:
-        if item.kind == "assumption":
-            by_text.setdefault(item.text, []).append(item.path)
+        if item.assumed:
+            by_text.setdefault(item.assumed, []).append(item.path)
     assumptions = [
         f"{text} ({paths[0]}" + (f" and {len(paths) - 1} more)" if len(paths) > 1 else ")")
         for text, paths in by_text.items()

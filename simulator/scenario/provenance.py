@@ -133,7 +133,8 @@ class ProvenanceItem:
 
     ``kind`` is ``'source'``, ``'assumption'`` or ``'none'``; ``text`` the quote, the
     assumption or ``""``; ``ref`` the source id; ``verified`` whether the quote was found in
-    the source file (``None`` for assumptions and unsourced numbers).
+    the source file (``None`` for assumptions and unsourced numbers); ``assumption`` an
+    assumption stated beside a source (how far the quote carries the number), else ``""``.
     """
 
     path: str
@@ -141,6 +142,12 @@ class ProvenanceItem:
     text: str
     ref: str | None = None
     verified: bool | None = None
+    assumption: str = ""
+
+    @property
+    def assumed(self) -> str:
+        """The assumption this number rests on, alone or beside a source (``""``: none)."""
+        return self.text if self.kind == "assumption" else self.assumption
 
 
 @dataclass(frozen=True)
@@ -275,7 +282,14 @@ def check_provenance(
             if problem is not None:
                 warnings.append(problem)
         items += [
-            ProvenanceItem(path, "source", cite.quote or "", cite.ref, verdicts[id(cite)])
+            ProvenanceItem(
+                path,
+                "source",
+                cite.quote or "",
+                cite.ref,
+                verdicts[id(cite)],
+                cite.assumption or "",
+            )
             for path in claim.items
         ]
     return Provenance(

@@ -282,3 +282,35 @@ def test_normalise_text(text, expected):
 def test_quote_occurs(quote, found):
     text = normalise_text("Russia rejects temporary ceasefires as respites that let Ukraine rearm.")
     assert quote_occurs(quote, text) is found
+
+
+def test_an_assumption_beside_a_source_is_kept_and_reported(tmp_path):
+    """A sourced entry may also state how far its quote carries the number: that assumption
+    is kept on the item and listed in the report's assumptions, like any other."""
+    from simulator.report.document import Document
+    from simulator.report.text import provenance_section
+
+    (tmp_path / "doc.txt").write_text("Moscow rejects temporary ceasefires.")
+    text = SCENARIO.replace("DOC", "doc.txt").replace("QUOTE", '"rejects temporary ceasefires"')
+    text = text.replace(
+        '        source: {ref: doc, quote: "rejects temporary ceasefires"}\n',
+        '        source: {ref: doc, quote: "rejects temporary ceasefires"}\n'
+        "        assumption: the quote orders the options; the numbers are guesses\n",
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    scenario = load(path, env={})
+    items = {i.path: i for i in scenario.provenance.items}
+    weight = items["parties.russia.issues.nato.weight"]
+    assert weight.kind == "source" and weight.verified
+    assert (
+        weight.assumption
+        == weight.assumed
+        == ("the quote orders the options; the numbers are guesses")
+    )
+    assert items["parties.ukraine.reservation"].assumed == "illustrative"
+    doc = Document()
+    provenance_section(doc, scenario)
+    shown = doc.text()
+    assert "the quote orders the options; the numbers are guesses" in shown
+    assert "illustrative" in shown
