@@ -17,7 +17,7 @@ undiscounted utilities; both are reported.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,8 @@ class Simulation:
     protocol : ``"alternating"`` or ``"mediated"``.
     strategies : signatory name -> strategy.
     discount : party name -> discount factor used.
+    static : ``"nash"`` / ``"kalai"`` -> every party's utility of that static solution, None
+        without a zone (what the distances are measured to; drawn by the offers plot).
     """
 
     trace: pd.DataFrame
@@ -68,6 +70,7 @@ class Simulation:
     protocol: str
     strategies: dict[str, str]
     discount: dict[str, float]
+    static: Mapping[str, dict[str, float] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,18 +79,20 @@ class _Setting:
 
     model: Model
     table: OutcomeTable
-    targets: dict[str, np.ndarray | None]
+    static: dict[str, dict[str, float] | None]  # concept -> every party's utility
+
+    def target(self, concept: str) -> np.ndarray | None:
+        """The signatories' utilities of a static solution (None without a zone)."""
+        u = self.static[concept]
+        sig = [n for n, s in zip(self.model.party_names, self.model.signatories) if s]
+        return None if u is None else np.array([u[n] for n in sig])
 
 
 def _setting(model: Model) -> _Setting:
     table = outcome_table(model)
     sols = analyze(model, ("nash", "kalai")).solutions
-    sig = [n for n, s in zip(model.party_names, model.signatories) if s]
-    targets = {
-        c: None if sols[c] is None else np.array([sols[c].utilities[n] for n in sig])
-        for c in ("nash", "kalai")
-    }
-    return _Setting(model, table, targets)
+    static = {c: None if sols[c] is None else dict(sols[c].utilities) for c in ("nash", "kalai")}
+    return _Setting(model, table, static)
 
 
 def _discounts(model: Model, discount: float | Mapping[str, float] | None) -> dict[str, float]:
@@ -213,7 +218,19 @@ def _result(setting: _Setting, tr: Transcript, protocol, plan, deltas) -> Simula
     trace = pd.DataFrame(rows, columns=columns)
     if tr.agreement is None:
         return Simulation(
-            trace, False, None, None, None, None, None, None, None, protocol, plan, deltas
+            trace,
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            protocol,
+            plan,
+            deltas,
+            setting.static,
         )
     x, t = tr.agreement, tr.round
     u = table.utilities[x]
@@ -221,7 +238,8 @@ def _result(setting: _Setting, tr: Transcript, protocol, plan, deltas) -> Simula
     discounted = {n: float(deltas[n] ** t * v) for n, v in zip(names, u)}
     us = u[model.signatories]
     dist = {
-        c: None if v is None else float(np.linalg.norm(us - v)) for c, v in setting.targets.items()
+        c: None if (v := setting.target(c)) is None else float(np.linalg.norm(us - v))
+        for c in ("nash", "kalai")
     }
     return Simulation(
         trace,
@@ -236,6 +254,7 @@ def _result(setting: _Setting, tr: Transcript, protocol, plan, deltas) -> Simula
         protocol,
         plan,
         deltas,
+        setting.static,
     )
 
 

@@ -28,8 +28,6 @@ class OffersData:
 def offers_data(simulation, model, x: str | None = None, y: str | None = None) -> OffersData:
     """The offer path of a :class:`~simulator.dynamics.Simulation` for two parties (default:
     the first two signatories)."""
-    from simulator.analysis import analyze
-
     sig = [p.name for p, s in zip(model.parties, model.signatories) if s]
     x = x or sig[0]
     y = y or (sig[1] if len(sig) > 1 else [p for p in model.party_names if p != x][0])
@@ -38,11 +36,16 @@ def offers_data(simulation, model, x: str | None = None, y: str | None = None) -
     rows = trace[trace[cols].notna().all(axis=1)]
     path = rows[cols].to_numpy(dtype=float)
     res = dict(zip(model.party_names, map(float, model.reservations)))
-    solutions = analyze(model, ["nash", "kalai"]).solutions
+    static = simulation.static
+    if not static:  # a Simulation built by hand: solve for the static solutions here
+        from simulator.analysis import analyze
+
+        sols = analyze(model, ["nash", "kalai"]).solutions
+        static = {c: None if s is None else s.utilities for c, s in sols.items()}
 
     def point(concept):
-        s = solutions[concept]
-        return None if s is None else (s.utilities[x], s.utilities[y])
+        u = static[concept]
+        return None if u is None else (u[x], u[y])
 
     end = None
     if simulation.agreed and simulation.utilities:
