@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from simulator.coalitions.package_results import Concession
-from simulator.model import Condition, DiscreteIssue, Model, compile_model
+from simulator.model import Condition, DiscreteIssue, Model
 
 __all__ = ["concede"]
 
@@ -28,7 +28,7 @@ def concede(model: Model, concessions: Sequence[Concession]) -> Model:
 
     Examples
     --------
-    >>> from simulator.model import Party, TableValue
+    >>> from simulator.model import Party, TableValue, compile_model
     >>> nato = DiscreteIssue("nato", ("member", "neutral"))
     >>> p = Party("p", 0.5, {"nato": 1.0}, {"nato": TableValue((1.0, 0.0))},
     ...           red_lines=(Condition("nato", ("neutral",), negate=True),))
@@ -72,10 +72,4 @@ def concede(model: Model, concessions: Sequence[Concession]) -> Model:
             )
         else:
             raise ValueError(f"unknown kind of concession {c.kind!r}")
-    return compile_model(
-        model.issues,
-        parties,
-        constraints,
-        [n for n, s in zip(names, model.signatories) if s],
-        levels=model.level_values,
-    )
+    return model.recompiled(parties=parties, constraints=constraints)

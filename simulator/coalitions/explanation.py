@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from simulator.coalitions.graph import CompatibilityGraph, compatibility_graph
 from simulator.coalitions.logroll import PairLinkage, logrolls
 from simulator.coalitions.packages import PackageSearch, find_packages
-from simulator.model import MAX_OUTCOMES, Condition, Model, compile_model
+from simulator.model import MAX_OUTCOMES, Condition, Model
 
 __all__ = ["Explanation", "explain"]
 
@@ -50,12 +50,8 @@ def explain(
         refused (:class:`~simulator.errors.SpaceTooLargeError`).
     """
     pins = [r for r in model.constraints if isinstance(r, Condition)]
-    unpinned = compile_model(
-        model.issues,
-        model.parties,
-        [r for r in model.constraints if not isinstance(r, Condition)],
-        [n for n, s in zip(model.party_names, model.signatories) if s],
-        levels=model.level_values,
+    unpinned = model.recompiled(
+        constraints=[r for r in model.constraints if not isinstance(r, Condition)]
     )
     linkages = logrolls(unpinned, top=trades)
     return Explanation(

@@ -51,7 +51,6 @@ from simulator.coalitions.concede import concede
 from simulator.coalitions.logroll import contributions
 from simulator.coalitions.package_results import Concession, Package, PackageSearch
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Condition, Model
-from simulator.model.compiled import compile_model
 from simulator.model.space import DEFAULT_CHUNK
 
 __all__ = ["Concession", "Package", "PackageSearch", "find_packages"]
@@ -99,12 +98,8 @@ def _pins(model: Model) -> tuple[list[int], list[int], dict[int, np.ndarray]]:
 def _scan(model: Model, lines, pinned, pin_idx, subsets, chunk_size) -> _Groups:
     sig = model.signatories
     res = model.reservations[sig]
-    rest = compile_model(
-        model.issues,
-        model.parties,
-        [r for c, r in enumerate(model.constraints) if c not in pin_idx],
-        [n for n, s in zip(model.party_names, sig) if s],
-        levels=model.level_values,
+    rest = model.recompiled(
+        constraints=[r for c, r in enumerate(model.constraints) if c not in pin_idx]
     )
     index: dict[bytes, int] = {}
     keys: list[np.ndarray] = []

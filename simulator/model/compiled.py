@@ -240,12 +240,23 @@ class Model:
                         f"{name} = {x:g} is outside the range [{issue.low:g}, {issue.high:g}]"
                     )
                 levels[by_name[name]] = np.array([x])
+        return self.recompiled(levels=levels)
+
+    def recompiled(
+        self,
+        *,
+        parties: Iterable[Party] | None = None,
+        constraints: Iterable[Rule] | None = None,
+        levels: Sequence[np.ndarray] | None = None,
+    ) -> Model:
+        """This model compiled again with other parties (the same names), constraints or
+        issue levels; the rest, the signatories included, is kept."""
         return compile_model(
             self.issues,
-            self.parties,
-            self.constraints,
-            [p.name for p, s in zip(self.parties, self.signatories) if s],
-            levels=levels,
+            self.parties if parties is None else parties,
+            self.constraints if constraints is None else constraints,
+            [n for n, s in zip(self.party_names, self.signatories) if s],
+            levels=self.level_values if levels is None else levels,
         )
 
 

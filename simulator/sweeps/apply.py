@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from simulator.model import DiscreteIssue, Model, compile_model
+from simulator.model import DiscreteIssue, Model
 from simulator.model.values import IdealValue, PiecewiseLinearValue, TableValue
 from simulator.sweeps.params import parse_path
 
@@ -168,10 +168,4 @@ def with_parameters(model: Model, params: Mapping[str, float]) -> Model:
             issue = str(part["issue"])
             fn = rebind(party.values[issue], part, value, model, issue, path)
             parties[i] = replace(party, values={**party.values, issue: fn})
-    return compile_model(
-        model.issues,
-        parties,
-        model.constraints,
-        [p.name for p, s in zip(model.parties, model.signatories) if s],
-        levels=model.level_values,
-    )
+    return model.recompiled(parties=parties)
