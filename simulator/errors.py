@@ -7,9 +7,10 @@ errors are left to raise as ordinary Python exceptions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Problem", "ScenarioError", "SpaceTooLargeError", "ZopaError"]
+__all__ = ["Problem", "ScenarioError", "SpaceTooLargeError", "ZopaError", "sort_problems"]
 
 
 class ZopaError(Exception):
@@ -39,6 +40,12 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems without repeats, sorted by file, line and column."""
+    unique = dict.fromkeys(problems)
+    return sorted(unique, key=lambda p: (p.file, p.line or 0, p.column or 0))
 
 
 class ScenarioError(ZopaError):

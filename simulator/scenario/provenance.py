@@ -40,7 +40,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from simulator.errors import Problem
+from simulator.errors import Problem, sort_problems
 from simulator.scenario.yamlread import Node
 
 __all__ = [
@@ -297,7 +297,7 @@ def check_provenance(
         assumed=sum(i.kind == "assumption" for i in items),
         unverified=sum(i.kind == "source" and not i.verified for i in items),
         unsourced=sum(i.kind == "none" for i in items),
-        warnings=tuple(sorted(warnings, key=lambda p: (p.file, p.line or 0, p.column or 0))),
+        warnings=tuple(sort_problems(warnings)),
         items=tuple(items),
     )
 

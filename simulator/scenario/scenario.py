@@ -29,7 +29,7 @@ from simulator.scenario.provenance import (
     search_dirs,
 )
 from simulator.scenario.uncertain import Uncertain
-from simulator.scenario.validate import sort_problems, validate
+from simulator.scenario.validate import validate
 
 __all__ = ["Proposal", "Scenario", "load"]
 
@@ -192,7 +192,7 @@ def load(
     }
     provenance = check_provenance(parsed.claims, found, dirs)
     if strict and provenance.warnings:
-        raise ScenarioError(sort_problems(provenance.warnings))
+        raise ScenarioError(provenance.warnings)  # already in file order
     proposals = {
         pid: Proposal(
             p.name,

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.errors import Problem, ScenarioError
+from simulator.errors import ScenarioError, sort_problems
 from simulator.model import MAX_OUTCOMES, DiscreteIssue, Issue, Party, Rule
 from simulator.scenario.provenance import Citation, Claim
 from simulator.scenario.uncertain import Uncertain
@@ -44,7 +44,7 @@ from simulator.scenario.validate_issues import (
 from simulator.scenario.validate_parties import RULE_EXTRA, check_parties
 from simulator.scenario.yamlread import Node, child_path
 
-__all__ = ["CONCEPTS", "DeclaredSource", "Parsed", "ParsedProposal", "sort_problems", "validate"]
+__all__ = ["CONCEPTS", "DeclaredSource", "Parsed", "ParsedProposal", "validate"]
 
 CONCEPTS = ("zopa", "pareto", "nash", "kalai", "utilitarian", "egalitarian")
 """The solution concepts ``solve.concepts`` may list (all of them by default)."""
@@ -105,12 +105,6 @@ class Parsed:
     proposals: dict[str, ParsedProposal]
     uncertain: dict[str, Uncertain]
     claims: tuple[Claim, ...]
-
-
-def sort_problems(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:
-    """Problems without repeats, sorted by file, line and column."""
-    unique = dict.fromkeys(problems)
-    return sorted(unique, key=lambda p: (p.file, p.line or 0, p.column or 0))
 
 
 def validate(root: Node) -> Parsed:

@@ -32,7 +32,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from simulator.errors import Problem, ScenarioError
+from simulator.errors import Problem, ScenarioError, sort_problems
 
 __all__ = ["MAX_NODES", "Node", "a_kind", "child_path", "parse_yaml", "read_yaml", "shorten"]
 
@@ -201,8 +201,7 @@ def parse_yaml(text: bytes | str, filename: str, *, max_nodes: int = MAX_NODES) 
     except RecursionError:
         raise _fail(filename, None, None, "the document is nested too deeply") from None
     if problems:
-        unique = dict.fromkeys(problems)
-        raise ScenarioError(sorted(unique, key=lambda p: (p.line or 0, p.column or 0)))
+        raise ScenarioError(sort_problems(problems))
     if not isinstance(node.value, dict):
         raise _fail(
             filename,
