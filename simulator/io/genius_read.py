@@ -112,7 +112,6 @@ def read_profile(path: str | os.PathLike[str], domain: Domain | None = None) -> 
         raise AssertionError("unreachable")  # pragma: no cover
     read = read_issues(f, objective, profile=True)
     known = {i.index: i for i in domain.issues} if domain is not None and domain.issues else None
-    weights: dict[str, float] = {}
     values: dict[str, Mapping[str, float] | Points] = {}
     seen: set[int] = set()
     for issue, element, path in read:
@@ -141,8 +140,9 @@ def read_profile(path: str | os.PathLike[str], domain: Domain | None = None) -> 
             if points is not None:
                 values[target.name] = points
     if known is not None:
+        claimed = _indices(objective)
         for index, issue in known.items():
-            if index not in seen and index not in _indices(objective):
+            if index not in seen and index not in claimed:
                 f.report(
                     objective,
                     "objective",

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.solvers.lottery import ZERO_GAIN
 from simulator.solvers.milp.formulation import Formulation
 from simulator.solvers.milp.program import Program, Solved
 
@@ -56,7 +57,6 @@ TIE_TOL = 1e-7
 NASH_RTOL = 1e-9
 #: Nash tie-breaking accepts outcomes whose log-product is within this (relative) of the optimum.
 NASH_TIE = 1e-6
-ZERO_GAIN = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
