@@ -38,10 +38,9 @@ from simulator.scenario.validate_fields import AnyName, Checker, show
 from simulator.scenario.validate_issues import (
     check_issues,
     check_option,
-    check_rule,
     describe_issue,
 )
-from simulator.scenario.validate_parties import RULE_EXTRA, check_parties
+from simulator.scenario.validate_parties import check_cited_rule, check_parties
 from simulator.scenario.yamlread import Node, child_path
 
 __all__ = ["CONCEPTS", "DeclaredSource", "Parsed", "ParsedProposal", "validate"]
@@ -229,11 +228,7 @@ def _check_constraints(
     rules: list[Rule] = []
     for i, item in enumerate(items or []):
         here = child_path("constraints", i)
-        rule = check_rule(c, item, here, issues, RULE_EXTRA)
-        if isinstance(item.value, dict):
-            fields = {k: v for k, v in item.value.items() if v.value is not None}
-            c.optional_string(fields, "description", here)
-            c.claim(here, "", item, (here,), c.citation(fields, here, sources), required=False)
+        rule = check_cited_rule(c, item, here, issues, sources, "", required=False)
         if rule is not None:
             rules.append(rule)
     return tuple(rules)

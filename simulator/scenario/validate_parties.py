@@ -36,7 +36,7 @@ from simulator.scenario.validate_fields import AnyName, Checker, show, show_numb
 from simulator.scenario.validate_issues import Issues, check_rule, check_when, describe_issue
 from simulator.scenario.yamlread import Node, child_path
 
-__all__ = ["check_parties"]
+__all__ = ["check_cited_rule", "check_parties"]
 
 PARTY_KEYS = (
     "label",
@@ -401,22 +401,41 @@ def _check_rules(
         return None
     rules: list[Rule] = []
     for i, item in enumerate(items):
-        here = child_path(path, i)
-        rule = check_rule(c, item, here, issues, RULE_EXTRA)
-        if isinstance(item.value, dict):
-            fields = {k: v for k, v in item.value.items() if v.value is not None}
-            c.optional_string(fields, "description", here)
-            cite = c.citation(fields, here, sources) or party_cite
-            c.claim(
-                here,
-                f"the red line has no source or assumption; {_CITE} to it or to party {party!r}",
-                item,
-                (here,),
-                cite,
-            )
+        rule = check_cited_rule(
+            c,
+            item,
+            child_path(path, i),
+            issues,
+            sources,
+            f"the red line has no source or assumption; {_CITE} to it or to party {party!r}",
+            fallback=party_cite,
+        )
         if rule is not None:
             rules.append(rule)
     return tuple(rules) if len(rules) == len(items) else None
+
+
+def check_cited_rule(
+    c: Checker,
+    item: Node,
+    path: str,
+    issues: Issues,
+    sources: Mapping[str, object],
+    missing: str,
+    *,
+    required: bool = True,
+    fallback: Citation | None = None,
+) -> Rule | None:
+    """A rule (red line or constraint) with its optional ``description`` and its citation
+    (else ``fallback``, the party's), claimed as provenance; ``missing`` is the warning when
+    it has none."""
+    rule = check_rule(c, item, path, issues, RULE_EXTRA)
+    if isinstance(item.value, dict):
+        fields = {k: v for k, v in item.value.items() if v.value is not None}
+        c.optional_string(fields, "description", path)
+        cite = c.citation(fields, path, sources) or fallback
+        c.claim(path, missing, item, (path,), cite, required=required)
+    return rule
 
 
 def _check_interactions(
