@@ -231,11 +231,7 @@ def evaluate(
             hi = np.maximum(hi, u.max(axis=0))
             any_break |= breaks.any(axis=0)
             all_break &= breaks.all(axis=0)
-            owner = np.array([rl.party for rl in model.red_lines], dtype=np.intp)
-            party_break = np.zeros((u.shape[0], len(names)), dtype=bool)
-            for j in range(n_lines):
-                party_break[:, owner[j]] |= breaks[:, j]
-            acc = (u >= model.reservations - ACCEPT_ATOL) & ~party_break
+            acc = (u >= model.reservations - ACCEPT_ATOL) & ~model.breaks_by_party(breaks)
             any_ok |= acc.any(axis=0)
             all_ok &= acc.all(axis=0)
         if n_allowed:

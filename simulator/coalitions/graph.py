@@ -134,15 +134,6 @@ def _example() -> Model:
     )
 
 
-def _party_breaks(model: Model, levels: np.ndarray) -> np.ndarray:
-    """``(n, n_parties)``: True where an outcome breaks one of that party's red lines."""
-    breaks = model.red_line_breaks(levels)
-    out = np.zeros((levels.shape[0], len(model.parties)), dtype=bool)
-    for j, line in enumerate(model.red_lines):
-        out[:, line.party] |= breaks[:, j]
-    return out
-
-
 def coalition_zones(
     model: Model,
     coalitions: Iterable[Sequence[str]],
@@ -174,7 +165,7 @@ def coalition_zones(
     for _, levels, u in model.evaluated(chunk_size):
         allowed = model.constraint_mask(levels)
         gains = u - res
-        broken = _party_breaks(model, levels)
+        broken = model.breaks_by_party(model.red_line_breaks(levels))
         for k, c in enumerate(cols):
             ok = allowed & ~broken[:, c].any(axis=1)
             if not ok.any():

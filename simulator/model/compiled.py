@@ -204,6 +204,14 @@ class Model:
         return out
 
     # -- outcomes as users see them ----------------------------------------------------------
+    def breaks_by_party(self, breaks: np.ndarray) -> np.ndarray:
+        """``(n, n_parties)``: True where an outcome breaks one of that party's red lines,
+        from :meth:`red_line_breaks`' ``(n, n_red_lines)``."""
+        out = np.zeros((breaks.shape[0], len(self.parties)), dtype=bool)
+        for j, line in enumerate(self.red_lines):
+            out[:, line.party] |= breaks[:, j]
+        return out
+
     def level_value(self, k: int, level: int) -> str | float:
         """Issue ``k`` at one of its levels, as users see it: the option (discrete) or the
         number (continuous)."""
