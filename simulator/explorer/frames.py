@@ -153,7 +153,10 @@ def describe_parameter(model: Model, path: str) -> str:
     if part["option"] is not None:
         option = str(part["option"]).replace("_", " ")
         return f"{who} value of {what} = {option} (0 = worst, 1 = best)"
-    return f"{who} value at point {int(str(part['point'])) + 1} of {what} (0 = worst, 1 = best)"
+    point = int(str(part["point"])) + 1
+    if part.get("coordinate") == 0:
+        return f"{who} breakpoint {point} of its curve on {_issue_label(issue)} (where it bends)"
+    return f"{who} value at point {point} of {what} (0 = worst, 1 = best)"
 
 
 def resolve_path(model: Model, path: str | None = None, party: str | None = None) -> str:
@@ -189,6 +192,18 @@ def _default_bounds(model: Model, path: str, own: float) -> tuple[float, float]:
         issue = model.issues[model.issue_names.index(str(part["issue"]))]
         if isinstance(issue, ContinuousIssue):
             return float(issue.low), float(issue.high)
+    if part.get("coordinate") == 0:  # a breakpoint moves between its neighbours, never past
+        party = model.parties[model.party_names.index(str(part["party"]))]
+        xs = list(party.values[str(part["issue"])].xs)
+        j = int(str(part["point"]))
+        before = xs[j - 1] if j > 0 else None
+        after = xs[j + 1] if j + 1 < len(xs) else None
+        room = (after if after is not None else 2 * own - before) - (
+            before if before is not None else 2 * own - after
+        )
+        lo = own - room / 2 if before is None else before + room / 100
+        hi = own + room / 2 if after is None else after - room / 100
+        return float(lo), float(hi)
     return min(0.0, own), max(1.0, own)  # reservation, option value, point: a utility
 
 

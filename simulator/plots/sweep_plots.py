@@ -59,6 +59,8 @@ def parameter_label(path: str) -> str:
     'United States: ideal army cap'
     >>> parameter_label("parties.ukraine.issues.nato_status.values.open_door")
     'Ukraine: value of nato status = open door'
+    >>> parameter_label("parties.russia.issues.army_cap.points[1][0]")
+    'Russia: army cap, breakpoint 2'
     """
     try:
         part = parse_path(path)
@@ -76,6 +78,8 @@ def parameter_label(path: str) -> str:
         return f"{who}: ideal {issue}"
     if part["option"] is not None:
         return f"{who}: value of {issue} = {_words(str(part['option']))}"
+    if part.get("coordinate") == 0:
+        return f"{who}: {issue}, breakpoint {int(part['point']) + 1}"
     return f"{who}: {issue}, value at point {int(part['point']) + 1}"
 
 

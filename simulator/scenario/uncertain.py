@@ -1,11 +1,16 @@
 """Uncertain numbers in scenarios: a nominal value with a range or a distribution.
 
-Any weight, option value, point value (``y``), ideal point, reservation or power may be
-written, instead of a plain number, as a mapping::
+Any weight, option value, point (its ``x`` or its ``y``), ideal point, reservation or power
+may be written, instead of a plain number, as a mapping::
 
     reservation: {value: 0.35, range: [0.25, 0.45]}                  # uniform over the range
     reservation: {distribution: triangular, range: [0.25, 0.45], mode: 0.3}
     reservation: {distribution: normal, mean: 0.35, sd: 0.05, range: [0.2, 0.5]}  # truncated
+    points: [[100, 1.0], [{value: 300, range: [200, 400]}, 0.7], [900, 0.0]]    # a breakpoint
+
+The x ranges of a curve may not cross: each point's highest x lies strictly below the next
+point's lowest x (a plain x counts as a range of one value), so the xs stay strictly
+ascending for every value the ranges allow.
 
 The nominal ``value`` (default: the mode of a triangular, the mean of a normal, the middle of
 a uniform range) is what ``zopa run`` solves; sweeps draw from the distribution
@@ -25,7 +30,8 @@ DISTRIBUTIONS = ("uniform", "triangular", "normal")
 class Uncertain:
     """An uncertain number of a scenario, at dotted ``path``
     (``parties.russia.reservation``, ``parties.russia.issues.nato.values.member``,
-    ``parties.us.issues.army_cap.points[1][1]``)."""
+    ``parties.us.issues.army_cap.points[1][1]`` the y of a point,
+    ``parties.us.issues.army_cap.points[1][0]`` its x)."""
 
     path: str
     value: float

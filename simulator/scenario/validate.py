@@ -15,14 +15,17 @@ Extensions of the contract
 --------------------------
 - ``solve.max_outcomes``: a positive integer, the largest outcome space the enumeration
   solvers accept (default :data:`simulator.model.MAX_OUTCOMES`).
-- Uncertain numbers: a weight, option value, point value, ideal, reservation or power may be
-  ``{value, range, distribution, mode, mean, sd}`` (:mod:`simulator.scenario.uncertain`).
+- Uncertain numbers: a weight, option value, point of a curve (its x or y), ideal, reservation
+  or power may be ``{value, range, distribution, mode, mean, sd}``
+  (:mod:`simulator.scenario.uncertain`).
 - ``solve.method``: ``auto`` (default), ``enumerate`` or ``milp`` -- how to solve (see
   :func:`simulator.analyze`).
 - ``description`` is allowed on issues, parties, proposals, red lines, constraints and
   interactions; ``source``/``assumption`` on red lines, constraints, interactions and
   proposals.
 - ``grid`` is at most :data:`~simulator.scenario.validate_issues.MAX_GRID`.
+- ``constraints`` and a party's ``red_lines`` may be a mapping of names to rules instead of a
+  list, so that a variant (``extends``) can remove, add or change one rule by name.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from simulator.scenario.validate_issues import (
     check_option,
     describe_issue,
 )
-from simulator.scenario.validate_parties import check_cited_rule, check_parties
+from simulator.scenario.validate_parties import RULES, check_cited_rule, check_parties
 from simulator.scenario.yamlread import Node, child_path
 
 __all__ = ["CONCEPTS", "DeclaredSource", "Parsed", "ParsedProposal", "validate"]
@@ -60,7 +63,7 @@ TOP_KEYS = (
     "proposals",
     "solve",
 )
-SOURCE_KEYS = ("file", "title")
+SOURCE_KEYS = ("file", "title", "date", "note")
 PROPOSAL_KEYS = ("label", "description", "outcome", "source", "assumption")
 SOLVE_KEYS = ("concepts", "lotteries", "signatories", "max_outcomes", "method")
 METHODS = ("auto", "enumerate", "milp")
@@ -68,11 +71,15 @@ METHODS = ("auto", "enumerate", "milp")
 
 @dataclass(frozen=True)
 class DeclaredSource:
-    """A source as declared: its ``file``, ``title`` and the node of ``file``."""
+    """A source as declared: its ``file``, ``title``, the node of ``file``, and the optional
+    ``date`` (free text, e.g. ``2025-01``) and ``note`` (what a reader should know about it,
+    e.g. that it predates the events the scenario models)."""
 
     file: str
     title: str
     node: Node
+    date: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,7 +217,9 @@ def _check_sources(c: Checker, node: Node) -> Mapping[str, DeclaredSource | None
             continue
         file = c.string(fields["file"], child_path(here, "file"), "a file name (a string)")
         title = c.optional_string(fields, "title", here)
-        sources[sid] = DeclaredSource(file or "", title, fields["file"])
+        date = c.optional_string(fields, "date", here)
+        note = c.optional_string(fields, "note", here)
+        sources[sid] = DeclaredSource(file or "", title, fields["file"], date, note)
     return sources
 
 
@@ -222,12 +231,9 @@ def _check_constraints(
 ) -> tuple[Rule, ...]:
     if node is None:
         return ()
-    items = c.sequence(
-        node, "constraints", "a list of rules (conditions or {if, then} implications)"
-    )
+    items = c.listed_or_named(node, "constraints", RULES, "constraint")
     rules: list[Rule] = []
-    for i, item in enumerate(items or []):
-        here = child_path("constraints", i)
+    for here, item in items or []:
         rule = check_cited_rule(c, item, here, issues, sources, "", required=False)
         if rule is not None:
             rules.append(rule)

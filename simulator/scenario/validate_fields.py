@@ -178,6 +178,38 @@ class Checker:
             return None
         return node.value
 
+    def listed_or_named(
+        self, node: Node, path: str, expected: str, what: str
+    ) -> list[tuple[str, Node]] | None:
+        """The items of a list, or of a mapping of names to items, each with its path.
+
+        A list's items are at ``path[i]``; a mapping's at ``path.name``, in the mapping's
+        order, each name checked as an identifier (``what`` says what it names) and an item
+        that is null left out (as after ``extends`` removes it). Anything else is reported as
+        not ``expected`` and gives ``None``.
+
+        >>> c = Checker()
+        >>> named = Node({"low": Node(1, "s.yaml", 2, 8), "gone": Node(None, "s.yaml", 3, 9)},
+        ...              "s.yaml", 2, 3)
+        >>> [(p, n.value) for p, n in c.listed_or_named(named, "caps", "caps", "cap")]
+        [('caps.low', 1)]
+        >>> [p for p, _ in c.listed_or_named(Node([Node(1, "s.yaml", 1, 8)], "s.yaml", 1, 7),
+        ...                                  "caps", "caps", "cap")]
+        ['caps[0]']
+        """
+        if isinstance(node.value, list):
+            return [(child_path(path, i), item) for i, item in enumerate(node.value)]
+        if not isinstance(node.value, dict):
+            self.report(node, path, f"expected {expected}; found {show(node)}")
+            return None
+        items: list[tuple[str, Node]] = []
+        for name, item in node.value.items():
+            here = child_path(path, name)
+            self.identifier(name, node.keys.get(name, item), here, what)
+            if item.value is not None:
+                items.append((here, item))
+        return items
+
     # -- scalars ----------------------------------------------------------------------------
     def number(
         self,

@@ -2,12 +2,15 @@
 
 A party is a mapping with a required ``reservation`` (a number in [0, 1]) and ``issues`` (its
 entries), and optional ``label``, ``description``, ``power`` (> 0, default 1), ``red_lines``
-(a list of rules), ``interactions`` (a list of ``{when, bonus}``), ``source``,
+(a list of rules, or -- an extension -- a mapping of names to rules, so that a variant can
+override one of them), ``interactions`` (a list of ``{when, bonus}``), ``source``,
 ``assumption`` and ``discount`` (an extension: a number in (0, 1], the GENIUS discount
 factor, kept in the party's ``extra`` mapping; the static solvers ignore it). An issue entry
 has a ``weight`` (>= 0) and exactly one value function fitting its issue: ``values`` for a
 discrete issue (every option, each in [0, 1]), ``points`` (``[[x, y], ...]`` with x strictly
-ascending and y in [0, 1]) or ``ideal`` (a number in the issue's range) for a continuous one.
+ascending and y in [0, 1]; an uncertain x's range must lie strictly between its neighbours'
+xs, so that the xs stay ascending for every value the ranges allow) or ``ideal`` (a number in
+the issue's range) for a continuous one.
 A party whose weights are all zero, or who weighs no issue at all, is an error: it would be
 indifferent to every outcome.
 
@@ -36,7 +39,7 @@ from simulator.scenario.validate_fields import AnyName, Checker, show, show_numb
 from simulator.scenario.validate_issues import Issues, check_rule, check_when, describe_issue
 from simulator.scenario.yamlread import Node, child_path
 
-__all__ = ["check_cited_rule", "check_parties"]
+__all__ = ["RULES", "check_cited_rule", "check_parties"]
 
 PARTY_KEYS = (
     "label",
@@ -53,6 +56,8 @@ PARTY_KEYS = (
 ENTRY_KEYS = ("weight", "values", "points", "ideal", "source", "assumption")
 RULE_EXTRA = ("description", "source", "assumption")
 INTERACTION_KEYS = ("when", "bonus", "description", "source", "assumption")
+RULES = "a list of rules or a mapping of names to rules (conditions or {if, then} implications)"
+"""What ``red_lines`` and ``constraints`` hold (an extension: the contract has only the list)."""
 _UNIT = "a number in [0, 1]"
 _CITE = 'add source: {ref, quote} or assumption: "why"'
 
@@ -345,12 +350,16 @@ def _check_table(c: Checker, node: Node, path: str, issue: DiscreteIssue) -> Tab
 
 
 def _check_points(c: Checker, node: Node, path: str) -> PiecewiseLinearValue | None:
+    """A ``points`` curve: x strictly ascending, y in [0, 1]; an uncertain x's whole range
+    must lie strictly between its neighbours' (the xs stay ascending for every value the
+    ranges allow)."""
     expected = "a non-empty list of [x, y] points with x ascending and y in [0, 1]"
     items = c.sequence(node, path, expected, nonempty=True)
     if items is None:
         return None
     xs: list[float] = []
     ys: list[float] = []
+    spans: list[tuple[int, float, float]] = []  # (index, lowest x, highest x) of each point
     ok = True
     for i, item in enumerate(items):
         here = child_path(path, i)
@@ -361,7 +370,8 @@ def _check_points(c: Checker, node: Node, path: str) -> PiecewiseLinearValue | N
             c.report(item, here, f"expected a point [x, y]; found {found}")
             ok = False
             continue
-        x = c.number(item.value[0], child_path(here, 0), "a number (x, a level of the issue)")
+        xpath = child_path(here, 0)
+        x = c.quantity(item.value[0], xpath, "a number (x, a level of the issue)")
         y = c.quantity(
             item.value[1],
             child_path(here, 1),
@@ -380,9 +390,40 @@ def _check_points(c: Checker, node: Node, path: str) -> PiecewiseLinearValue | N
             )
             ok = False
             continue
+        span = c.uncertain.get(xpath)
+        low, high = (span.low, span.high) if span is not None else (x, x)
+        if spans and spans[-1][2] >= low:
+            ok = False
+            _report_crossing(c, item.value[0], xpath, spans[-1], (i, low, high))
         xs.append(x)
         ys.append(y)
+        spans.append((i, low, high))
     return PiecewiseLinearValue(tuple(xs), tuple(ys)) if ok else None
+
+
+def _report_crossing(
+    c: Checker,
+    node: Node,
+    path: str,
+    before: tuple[int, float, float],
+    after: tuple[int, float, float],
+) -> None:
+    """Report that the x ranges of two consecutive points overlap (at the later x)."""
+
+    def x_of(j: int, low: float, high: float) -> str:
+        if low == high:
+            return f"the x of points[{j}] is {show_number(low)}"
+        return f"the x of points[{j}] can be from {show_number(low)} to {show_number(high)}"
+
+    (j, _, high), (k, low, _) = before, after
+    c.report(
+        node,
+        path,
+        f"points[{j}] and points[{k}] can cross: {x_of(*before)} and {x_of(*after)}; "
+        "points must stay sorted by x, strictly ascending, for every value the ranges allow: "
+        f"expected the highest x of points[{j}] ({show_number(high)}) below the lowest x of "
+        f"points[{k}] ({show_number(low)})",
+    )
 
 
 def _check_rules(
@@ -396,15 +437,15 @@ def _check_rules(
 ) -> tuple[Rule, ...] | None:
     if node is None:
         return ()
-    items = c.sequence(node, path, "a list of rules (conditions or {if, then} implications)")
+    items = c.listed_or_named(node, path, RULES, "red line")
     if items is None:
         return None
     rules: list[Rule] = []
-    for i, item in enumerate(items):
+    for here, item in items:
         rule = check_cited_rule(
             c,
             item,
-            child_path(path, i),
+            here,
             issues,
             sources,
             f"the red line has no source or assumption; {_CITE} to it or to party {party!r}",

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.analysis import CONCEPTS
+from simulator.sweeps.apply import check_spans
 from simulator.sweeps.fast import SweepModel
-from simulator.sweeps.params import draw, grid
+from simulator.sweeps.params import draw, grid, parse_path
 
 __all__ = [
     "Robustness",
@@ -41,14 +42,39 @@ def plan(
 ) -> list[dict[str, float]]:
     """The parameter sets of a sweep: a grid over ``vary``, or ``samples`` draws of the
     scenario's uncertain numbers (``method`` ``"lhs"`` or ``"random"``); both together draw
-    the samples once per grid point."""
+    the samples once per grid point.
+
+    A grid that varies the x of a point is checked here, before any run: ``ValueError`` if
+    some combination of its values (with the drawn xs' ranges, when sampling) would leave a
+    curve's xs not strictly increasing (:func:`~simulator.sweeps.apply.check_spans`). Drawn
+    xs alone need no check: the scenario's ranges of x cannot cross.
+    """
     if not vary and not samples:
         raise ValueError("give vary={path: [values]} or samples=N (or both)")
+    if vary:
+        _check_grid_xs(scenario, vary, bool(samples))
     points = grid(vary) if vary else [{}]
     if not samples:
         return points
     drawn = draw(scenario.uncertain, samples, method, seed)
     return [{**d, **p} for p in points for d in drawn]
+
+
+def _check_grid_xs(scenario, vary: Mapping[str, Sequence[float]], sampled: bool) -> None:
+    """:func:`~simulator.sweeps.apply.check_spans` on the grid's xs (lowest and highest
+    value of each), with the drawn xs' ranges when ``sampled``."""
+    spans = {
+        path: (float(min(values)), float(max(values)))
+        for path, values in vary.items()
+        if len(values) and parse_path(path)["coordinate"] == 0
+    }
+    if not spans:
+        return
+    if sampled:
+        for path, number in scenario.uncertain.items():
+            if path not in spans and parse_path(path)["coordinate"] == 0:
+                spans[path] = (number.low, number.high)
+    check_spans(scenario.model(), spans)
 
 
 def sweep_model(scenario, concepts: Iterable[str] = CONCEPTS) -> SweepModel:

@@ -4,7 +4,8 @@ A parameter is named by its dotted path (:mod:`simulator.sweeps.params`)::
 
     parties.P.reservation            parties.P.power
     parties.P.issues.I.weight        parties.P.issues.I.values.OPTION
-    parties.P.issues.I.ideal         parties.P.issues.I.points[J][1]
+    parties.P.issues.I.ideal         parties.P.issues.I.points[J][1]   (the y of point J)
+    parties.P.issues.I.points[J][0]  (the x of point J, a breakpoint)
 
 :func:`with_parameters` returns the same negotiation -- issues, constraints, red lines,
 signatories and enumeration levels unchanged -- compiled again with the numbers at those paths
@@ -12,18 +13,23 @@ replaced; :func:`parameter_value` reads the number a path names. Both are for a 
 variants that each need the full analysis (:func:`simulator.analyze`: blocking, frontier,
 figures); for many runs that need only the zone and the solutions,
 :class:`~simulator.sweeps.fast.SweepModel` is far quicker.
+
+The xs of a piecewise-linear value must stay strictly increasing: an x may move only strictly
+between its neighbours' xs (several xs of one curve may move at once). :func:`rebind` refuses
+a value that would break the order; :func:`check_spans` checks whole ranges of values at once,
+as a sweep's plan does for the values of a grid before any run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from simulator.model import DiscreteIssue, Model
 from simulator.model.values import IdealValue, PiecewiseLinearValue, TableValue
 from simulator.sweeps.params import parse_path
 
-__all__ = ["parameter_value", "rebind", "with_parameters"]
+__all__ = ["check_spans", "parameter_value", "rebind", "with_parameters"]
 
 
 def _locate(model: Model, path: str) -> tuple[dict, int]:
@@ -60,6 +66,8 @@ def parameter_value(model: Model, path: str) -> float:
     0.45
     >>> parameter_value(model, "parties.employer.issues.salary.ideal")
     50.0
+    >>> parameter_value(model, "parties.candidate.issues.salary.points[1][0]")
+    80.0
     """
     part, i = _locate(model, path)
     party = model.parties[i]
@@ -77,7 +85,7 @@ def parameter_value(model: Model, path: str) -> float:
     if part["entry"] == "ideal":
         return float(_ideal(fn, issue, path).ideal)
     line, j = _point(fn, part, path)
-    return float(line.ys[j])
+    return float(line.xs[j] if part["coordinate"] == 0 else line.ys[j])
 
 
 def _option(fn, part, model: Model, issue: str, path: str) -> tuple[TableValue, int]:
@@ -105,24 +113,125 @@ def _point(fn, part, path: str) -> tuple[PiecewiseLinearValue, int]:
     return fn, point
 
 
-def rebind(fn, part, value: float, model: Model, issue: str, path: str):
-    """The value function ``fn`` (of ``issue``) with the one number ``part`` names replaced.
+def _show(x: float) -> str:
+    return f"{x:.12g}"
 
-    ``part`` is :func:`~simulator.sweeps.params.parse_path` of ``path``, which names an option
-    value, an ideal or a point's y; ``ValueError`` if ``fn`` has no such number.
+
+def rebind(fn, changes: Sequence[tuple[str, dict, float]], model: Model, issue: str):
+    """The value function ``fn`` (of ``issue``) with the numbers ``changes`` name replaced.
+
+    Parameters
+    ----------
+    fn : the value function (:mod:`simulator.model.values`).
+    changes : ``(path, parse_path(path), value)`` triples, each naming an option value, an
+        ideal, or a point's x or y of ``fn``. They are applied together, so several xs of
+        one curve may move at once (e.g. two neighbours both to the right).
+    model, issue : the model and the name of the issue ``fn`` values.
+
+    Raises
+    ------
+    ValueError
+        If ``fn`` has no such number, or the xs of the points would not be strictly
+        increasing (naming the path and the neighbouring xs).
     """
-    if part["option"] is not None:
-        table, k = _option(fn, part, model, issue, path)
-        values = list(table.values)
-        values[k] = value
-        return TableValue(tuple(values))
-    if part["entry"] == "ideal":
-        ideal = _ideal(fn, issue, path)
-        return IdealValue(value, ideal.low, ideal.high)
-    line, j = _point(fn, part, path)
-    ys = list(line.ys)
-    ys[j] = value
-    return PiecewiseLinearValue(line.xs, tuple(ys))
+    moved: dict[int, tuple[str, float]] = {}  # point index -> (path, new x)
+    for path, part, value in changes:
+        if part["option"] is not None:
+            table, k = _option(fn, part, model, issue, path)
+            values = list(table.values)
+            values[k] = value
+            fn = TableValue(tuple(values))
+        elif part["entry"] == "ideal":
+            ideal = _ideal(fn, issue, path)
+            fn = IdealValue(value, ideal.low, ideal.high)
+        elif part["coordinate"] == 0:
+            _, j = _point(fn, part, path)
+            moved[j] = (path, value)
+        else:
+            line, j = _point(fn, part, path)
+            ys = list(line.ys)
+            ys[j] = value
+            fn = PiecewiseLinearValue(line.xs, tuple(ys))
+    if not moved:
+        return fn
+    xs = list(fn.xs)
+    for j, (_, value) in moved.items():
+        xs[j] = value
+    for j, (path, value) in sorted(moved.items()):
+        left = j == 0 or xs[j - 1] < value
+        right = j == len(xs) - 1 or value < xs[j + 1]
+        if left and right:
+            continue
+        between = [f"{_show(xs[k])} (points[{k}][0])" for k in (j - 1, j + 1) if 0 <= k < len(xs)]
+        where = (
+            f"strictly between the neighbouring xs {between[0]} and {between[1]}"
+            if len(between) == 2
+            else f"strictly above the previous x, {between[0]}"
+            if j > 0
+            else f"strictly below the next x, {between[0]}"
+        )
+        raise ValueError(
+            f"{path!r}: x = {_show(value)} would break the order of the points; the xs must "
+            f"stay strictly increasing, so this x must lie {where}"
+        )
+    return PiecewiseLinearValue(tuple(xs), fn.ys)
+
+
+def check_spans(model: Model, spans: Mapping[str, tuple[float, float]]) -> None:
+    """``ValueError`` unless every curve keeps its xs strictly increasing whichever value
+    in ``[low, high]`` the x at each path of ``spans`` takes (the others at their values in
+    ``model``).
+
+    That is, for consecutive points J and J+1 of a curve, the highest x of J lies strictly
+    below the lowest x of J+1. A grid runs every combination of its values, so with each
+    varied x's lowest and highest value this holds exactly when no run of the grid breaks
+    the order. Paths that name no x are ignored.
+
+    Raises
+    ------
+    ValueError
+        Naming the path, the two points that can cross and their xs; or if a path names an
+        unknown party, issue or point.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> model = simulator.load("scenarios/examples/job_offer.yaml").model()
+    >>> check_spans(model, {"parties.candidate.issues.salary.points[0][0]": (40.0, 60.0)})
+    >>> check_spans(model, {"parties.candidate.issues.salary.points[0][0]": (40.0, 90.0)})
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ...: points[0] and points[1] can cross: the x of points[0] takes values from 40
+    to 90 and the x of points[1] is 80; ...
+    """
+    curves: dict[tuple[int, str], tuple[list[float], list[float], dict[int, str]]] = {}
+    for path, (low, high) in spans.items():
+        part = parse_path(path)
+        if part["coordinate"] != 0:
+            continue
+        part, i = _locate(model, path)
+        issue = str(part["issue"])
+        line, j = _point(model.parties[i].values[issue], part, path)
+        lows, highs, paths = curves.setdefault((i, issue), (list(line.xs), list(line.xs), {}))
+        lows[j], highs[j], paths[j] = float(low), float(high), path
+
+    def x_of(j: int, lows, highs, paths) -> str:
+        if j not in paths:
+            return f"the x of points[{j}] is {_show(lows[j])}"
+        return f"the x of points[{j}] takes values from {_show(lows[j])} to {_show(highs[j])}"
+
+    for lows, highs, paths in curves.values():
+        for j in range(len(lows) - 1):
+            if highs[j] < lows[j + 1]:
+                continue
+            path = paths[j] if j in paths else paths[j + 1]
+            raise ValueError(
+                f"{path!r}: points[{j}] and points[{j + 1}] can cross: "
+                f"{x_of(j, lows, highs, paths)} and {x_of(j + 1, lows, highs, paths)}; the xs "
+                f"must stay strictly increasing, so every x of points[{j}] must lie below "
+                f"every x of points[{j + 1}]"
+            )
 
 
 def with_parameters(model: Model, params: Mapping[str, float]) -> Model:
@@ -142,8 +251,9 @@ def with_parameters(model: Model, params: Mapping[str, float]) -> Model:
     Raises
     ------
     ValueError
-        A malformed path, an unknown party, issue, option or point, or a number the party
-        refuses (a power that is not positive, a negative weight).
+        A malformed path, an unknown party, issue, option or point, a number the party
+        refuses (a power that is not positive, a negative weight), or xs of a curve that
+        would no longer be strictly increasing.
 
     Examples
     --------
@@ -154,6 +264,7 @@ def with_parameters(model: Model, params: Mapping[str, float]) -> Model:
     (True, False)
     """
     parties = list(model.parties)
+    pending: dict[tuple[int, str], list[tuple[str, dict, float]]] = {}
     for path, value in params.items():
         part, i = _locate(model, path)
         value = float(value)
@@ -165,7 +276,9 @@ def with_parameters(model: Model, params: Mapping[str, float]) -> Model:
         elif part["entry"] == "weight":
             parties[i] = replace(party, weights={**party.weights, str(part["issue"]): value})
         else:
-            issue = str(part["issue"])
-            fn = rebind(party.values[issue], part, value, model, issue, path)
-            parties[i] = replace(party, values={**party.values, issue: fn})
+            pending.setdefault((i, str(part["issue"])), []).append((path, part, value))
+    for (i, issue), changes in pending.items():
+        party = parties[i]
+        fn = rebind(party.values[issue], changes, model, issue)
+        parties[i] = replace(party, values={**party.values, issue: fn})
     return model.recompiled(parties=parties)

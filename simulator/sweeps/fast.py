@@ -1,11 +1,11 @@
 """A scenario compiled once for many runs that only change its numbers.
 
-Red lines and constraints do not depend on the numbers a sweep varies (weights, values,
-points, ideals, reservations, powers), so the outcomes that obey them -- the *feasible* set --
-are enumerated once. Each party's value of each issue is kept as a vector over the feasible
-outcomes; a run rebinds the numbers it changes, recomputes only the affected vectors, and
-solves the zone and the solution concepts on the feasible outcomes alone. On the Ukraine
-baseline that is 3,456 outcomes instead of 2,239,488.
+Red lines and constraints do not depend on the numbers a sweep varies (weights, values, the
+x and y of points, ideals, reservations, powers), so the outcomes that obey them -- the
+*feasible* set -- are enumerated once. Each party's value of each issue is kept as a vector
+over the feasible outcomes; a run rebinds the numbers it changes, recomputes only the
+affected vectors, and solves the zone and the solution concepts on the feasible outcomes
+alone. On the Ukraine baseline that is 3,456 outcomes instead of 2,239,488.
 
 The answers are those of :func:`simulator.analyze` by enumeration (zone existence, slack,
 count; Nash, Kalai-Smorodinsky, egalitarian, utilitarian with the contract's tie-breaking),
@@ -102,7 +102,7 @@ class SweepModel:
         res = self.model.reservations.copy()
         power = np.array([p.power for p in self.model.parties], dtype=float)
         weights = [dict(w) for w in self._weights]
-        changed: dict = {}
+        pending: dict = {}  # (party, issue) -> the changes to its value function
         for path, value in params.items():
             part = parse_path(path)
             if part["party"] not in names:
@@ -120,8 +120,12 @@ class SweepModel:
                 if part["entry"] == "weight":
                     weights[i][issue] = value
                     continue
-                fn = changed.get(key, self._specs[key])
-                changed[key] = _rebind(fn, part, value, self.model, issue, path)
+                pending.setdefault(key, []).append((path, part, value))
+        # all changes to one value function at once: several xs of a curve may move together
+        changed = {
+            key: _rebind(self._specs[key], changes, self.model, key[1])
+            for key, changes in pending.items()
+        }
         return res, power, weights, changed
 
     def utilities(self, params: Mapping[str, float] | None = None) -> np.ndarray:

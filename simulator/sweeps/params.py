@@ -7,12 +7,17 @@ A parameter is named by its dotted path in the scenario, as in error messages::
     parties.russia.issues.nato_status.weight
     parties.russia.issues.nato_status.values.member
     parties.russia.issues.army_cap.ideal
+    parties.russia.issues.army_cap.points[1][0]      # x of the second point (a breakpoint)
     parties.russia.issues.army_cap.points[1][1]      # y of the second point
 
 :func:`grid` makes the Cartesian product of given values; :func:`draw` samples the
 scenario's uncertain numbers (:mod:`simulator.scenario.uncertain`) by Latin hypercube
 (``scipy.stats.qmc``, McKay, Beckman & Conover 1979) or plain random sampling, through each
 number's inverse distribution function.
+
+A point's x may move only between its neighbours' xs: the xs of a curve stay strictly
+increasing (:func:`simulator.sweeps.apply.check_spans`, which :func:`simulator.sweeps.plan`
+calls on a grid's values).
 
 References
 ----------
@@ -37,26 +42,36 @@ PATTERN = re.compile(
     r"^parties\.(?P<party>[a-z][a-z0-9_]*)\."
     r"(?:(?P<top>reservation|power)"
     r"|issues\.(?P<issue>[a-z][a-z0-9_]*)\."
-    r"(?:(?P<entry>weight|ideal)|values\.(?P<option>.+)|points\[(?P<point>\d+)\]\[1\]))$"
+    r"(?:(?P<entry>weight|ideal)|values\.(?P<option>.+)"
+    r"|points\[(?P<point>\d+)\]\[(?P<coordinate>[01])\]))$"
 )
 
 
 def parse_path(path: str) -> dict[str, str | int | None]:
     """The parts of a parameter path; ``ValueError`` if it names nothing a sweep can vary.
 
+    The parts are ``party``, ``top`` (``reservation`` or ``power``), ``issue``, ``entry``
+    (``weight`` or ``ideal``), ``option``, ``point`` (the index J of ``points[J][...]``) and
+    ``coordinate`` (0 for the x of that point, 1 for its y); those the path lacks are None.
+
     >>> parse_path("parties.russia.issues.nato.values.member")["option"]
     'member'
+    >>> part = parse_path("parties.russia.issues.army_cap.points[2][0]")
+    >>> part["point"], part["coordinate"]
+    (2, 0)
     """
     m = PATTERN.match(path)
     if m is None:
         raise ValueError(
             f"{path!r} is not a parameter a sweep can vary; expected parties.P.reservation, "
             "parties.P.power, parties.P.issues.I.weight, parties.P.issues.I.values.OPTION, "
-            "parties.P.issues.I.ideal or parties.P.issues.I.points[J][1]"
+            "parties.P.issues.I.ideal, parties.P.issues.I.points[J][0] (the x of point J) or "
+            "parties.P.issues.I.points[J][1] (its y)"
         )
     out: dict[str, str | int | None] = dict(m.groupdict())
-    if out["point"] is not None:
-        out["point"] = int(out["point"])  # type: ignore[arg-type]
+    for key in ("point", "coordinate"):
+        if out[key] is not None:
+            out[key] = int(out[key])  # type: ignore[arg-type]
     return out
 
 

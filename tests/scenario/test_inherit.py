@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from simulator.errors import ScenarioError
+from simulator.model import Condition, Implication
+from simulator.scenario import load
 from simulator.scenario.inherit import load_with_extends, merge
 from simulator.scenario.yamlread import parse_yaml
 
@@ -213,3 +215,135 @@ def test_merge_leaves_arguments_unchanged():
     merge(base, top)
     assert base.plain() == {"a": {"x": 1}}
     assert top.plain() == {"a": {"x": None, "y": 2}}
+
+
+# -- named red lines and constraints: a variant overrides one rule by name -------------------
+NAMED_BASE = """\
+format: 1
+name: base
+issues:
+  nato:
+    options: [member, deferred, neutral]
+  cap:
+    range: [50, 1000]
+parties:
+  russia:
+    reservation: 0.1
+    assumption: illustrative
+    issues:
+      nato: {weight: 1, values: {member: 0, deferred: 0.5, neutral: 1}}
+      cap: {weight: 1, points: [[50, 1], [1000, 0]]}
+    red_lines:
+      no_nato: {issue: nato, not_in: [member]}
+      small_army: {issue: cap, max: 800}
+  ukraine:
+    reservation: 0.1
+    assumption: illustrative
+    issues:
+      nato: {weight: 1, values: {member: 1, deferred: 0.6, neutral: 0}}
+      cap: {weight: 1, ideal: 1000}
+constraints:
+  freeze:
+    if: {issue: nato, in: [neutral]}
+    then: {issue: cap, max: 600}
+  floor: {issue: cap, min: 100}
+"""
+
+
+def load_variant(tmp_path, variant):
+    write(tmp_path, "base.yaml", NAMED_BASE)
+    return load(write(tmp_path, "variant.yaml", variant), env={})
+
+
+def test_a_variant_removes_one_named_red_line_and_adds_another(tmp_path):
+    variant = """\
+extends: base.yaml
+parties:
+  russia:
+    red_lines:
+      no_nato: null
+      no_deferral: {issue: nato, not_in: [deferred], assumption: a new red line}
+"""
+    russia = load_variant(tmp_path, variant).parties[0]
+    # the base's remaining names first, in base order, then the new ones
+    assert russia.red_lines == (
+        Condition("cap", high=800.0),
+        Condition("nato", ("deferred",), negate=True),
+    )
+
+
+def test_a_variant_changes_one_key_of_a_named_red_line(tmp_path):
+    variant = """\
+extends: base.yaml
+parties:
+  russia:
+    red_lines:
+      no_nato: {not_in: [member, deferred]}   # a list inside a rule still replaces
+      small_army: {max: null, min: 200}
+"""
+    russia = load_variant(tmp_path, variant).parties[0]
+    assert russia.red_lines == (
+        Condition("nato", ("member", "deferred"), negate=True),
+        Condition("cap", low=200.0),
+    )
+
+
+def test_a_variant_overrides_a_named_constraint(tmp_path):
+    variant = """\
+extends: base.yaml
+constraints:
+  freeze:
+    then: {max: 400}
+  floor: null
+"""
+    scenario = load_variant(tmp_path, variant)
+    assert scenario.constraints == (
+        Implication(Condition("nato", ("neutral",)), Condition("cap", high=400.0)),
+    )
+
+
+def test_turning_in_into_not_in_needs_the_old_key_nulled(tmp_path):
+    variant = """\
+extends: base.yaml
+constraints:
+  freeze:
+    if: {not_in: [member]}
+"""
+    with pytest.raises(ScenarioError) as info:
+        load_variant(tmp_path, variant)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(tmp_path / "variant.yaml"), 4, 10)
+    assert problem.path == "constraints.freeze.if.not_in"
+    assert problem.message == "give either in or not_in, not both"
+    fixed = variant.replace("{not_in: [member]}", "{in: null, not_in: [member]}")
+    (freeze, _) = load_variant(tmp_path, fixed).constraints
+    assert freeze == Implication(
+        Condition("nato", ("member",), negate=True), Condition("cap", high=600.0)
+    )
+
+
+def test_a_problem_in_a_named_rule_names_the_file_that_wrote_it(tmp_path):
+    variant = """\
+extends: base.yaml
+parties:
+  russia:
+    red_lines:
+      no_nato: {not_in: [membr]}
+"""
+    with pytest.raises(ScenarioError) as info:
+        load_variant(tmp_path, variant)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(tmp_path / "variant.yaml"), 5, 26)
+    assert problem.path == "parties.russia.red_lines.no_nato.not_in[0]"
+
+
+def test_a_list_of_rules_replaces_a_named_mapping_as_a_whole(tmp_path):
+    variant = """\
+extends: base.yaml
+parties:
+  russia:
+    red_lines:
+      - {issue: cap, max: 300}
+"""
+    russia = load_variant(tmp_path, variant).parties[0]
+    assert russia.red_lines == (Condition("cap", high=300.0),)

@@ -529,6 +529,144 @@ def test_misspelt_key_in_a_condition(tmp_path):
     ]
 
 
+# Red lines and constraints may be a mapping of names to rules (an extension): lines 25-31.
+NAMED = (
+    BASE
+    + """\
+    red_lines:
+      not_member: {issue: nato, not_in: [member]}
+      floor: {issue: cap, min: 200, assumption: a floor}
+constraints:
+  freeze:
+    if: {issue: nato, in: [neutral]}
+    then: {issue: cap, max: 500}
+"""
+)
+LISTED = (
+    BASE
+    + """\
+    red_lines:
+      - {issue: nato, not_in: [member]}
+      - {issue: cap, min: 200, assumption: a floor}
+constraints:
+  - if: {issue: nato, in: [neutral]}
+    then: {issue: cap, max: 500}
+"""
+)
+
+
+def _load(tmp_path, text: str, name: str = "s.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load(path, env={})
+
+
+def test_named_rules_load_like_a_list_in_the_mapping_order(tmp_path):
+    named = _load(tmp_path, NAMED, "named.yaml")
+    listed = _load(tmp_path, LISTED, "listed.yaml")
+    assert named.parties == listed.parties and named.constraints == listed.constraints
+    # the mapping's order, not the names' alphabetical order
+    assert [r.issue for r in named.parties[1].red_lines] == ["nato", "cap"]
+    assert len(named.constraints) == 1
+
+
+def test_named_rules_have_dotted_provenance_paths(tmp_path):
+    # russia has no party-level citation: its red line is backed by nothing
+    text = edit(
+        ("    assumption: illustrative\n", ""),
+        ("  ukraine:", "    red_lines:\n      neutral: {issue: nato, in: [neutral]}\n  ukraine:"),
+    ) + ("    red_lines:\n      no_member: {issue: nato, not_in: [member]}\n")
+    scenario = _load(tmp_path, text)
+    items = {i.path: i for i in scenario.provenance.items}
+    assert items["parties.ukraine.red_lines.no_member"].kind == "assumption"  # from the party
+    assert items["parties.russia.red_lines.neutral"].kind == "none"
+    assert [w.path for w in scenario.warnings if "red line has no source" in w.message] == [
+        "parties.russia.red_lines.neutral"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("{issue: cap, min: 200,", "{issue: capp, min: 200,"),
+            "s.yaml:27:22: parties.ukraine.red_lines.floor.issue: unknown issue 'capp' (did you "
+            "mean 'cap'?); known: nato, cap",
+        ),
+        (
+            ("not_in: [member]", "not_in: [membr]"),
+            "s.yaml:26:42: parties.ukraine.red_lines.not_member.not_in[0]: 'membr' is not an "
+            "option of issue 'nato' (did you mean 'member'?); options: member, deferred, neutral",
+        ),
+        (
+            ("{issue: nato, in: [neutral]}", "{issue: nato, in: [nuetral]}"),
+            "s.yaml:30:28: constraints.freeze.if.in[0]: 'nuetral' is not an option of issue "
+            "'nato' (did you mean 'neutral'?); options: member, deferred, neutral",
+        ),
+        (
+            ("    then: {issue: cap, max: 500}\n", ""),
+            "s.yaml:30:5: constraints.freeze: missing required key 'then' (the condition that "
+            "must then hold)",
+        ),
+        (
+            ("      floor:", "      No-Floor:"),
+            "s.yaml:27:7: parties.ukraine.red_lines.No-Floor: 'No-Floor' is not a valid red line "
+            "name; names are identifiers: a lower-case letter, then lower-case letters, digits or "
+            "'_' (e.g. 'no_floor')",
+        ),
+        (
+            ("  freeze:", "  2freeze:"),
+            "s.yaml:29:3: constraints.2freeze: '2freeze' is not a valid constraint name; names "
+            "are identifiers: a lower-case letter, then lower-case letters, digits or '_' (e.g. "
+            "'freeze')",
+        ),
+        (
+            ("      floor: {issue: cap, min: 200, assumption: a floor}", "      floor: cap >= 200"),
+            "s.yaml:27:14: parties.ukraine.red_lines.floor: expected a rule: a condition "
+            "{issue, in|not_in|min|max} or {if: condition, then: condition}; found a string "
+            "'cap >= 200'",
+        ),
+    ],
+)
+def test_named_rules_problems_use_the_name_in_the_path(tmp_path, change, expected):
+    assert one_problem(tmp_path, edit(change, text=NAMED)) == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("    red_lines:\n      - {issue: cap, min: 200}", "    red_lines: cap >= 200"),
+            "s.yaml:25:16: parties.ukraine.red_lines: expected a list of rules or a mapping of "
+            "names to rules (conditions or {if, then} implications); found a string 'cap >= 200'",
+        ),
+        (
+            (
+                "constraints:\n  - if: {issue: nato, in: [neutral]}\n"
+                "    then: {issue: cap, max: 500}",
+                "constraints: 5",
+            ),
+            "s.yaml:27:14: constraints: expected a list of rules or a mapping of names to rules "
+            "(conditions or {if, then} implications); found an integer 5",
+        ),
+    ],
+)
+def test_rules_must_be_a_list_or_a_mapping(tmp_path, change, expected):
+    assert one_problem(tmp_path, edit(change, text=RULES)) == expected
+
+
+def test_a_null_named_rule_is_left_out(tmp_path):
+    text = edit(("not_member: {issue: nato, not_in: [member]}", "not_member: null"), text=NAMED)
+    scenario = _load(tmp_path, text)
+    assert [r.issue for r in scenario.parties[1].red_lines] == ["cap"]
+
+
+def test_an_empty_mapping_is_no_rules(tmp_path):
+    text = BASE + "    red_lines: {}\nconstraints: {}\n"
+    scenario = _load(tmp_path, text)
+    assert scenario.parties[1].red_lines == () and scenario.constraints == ()
+
+
 @pytest.mark.parametrize(
     ("interaction", "expected"),
     [
@@ -587,7 +725,7 @@ def test_interactions(tmp_path, interaction, expected):
         (
             "sources:\n  s1: {file: a.txt, titel: x}\n",
             "s.yaml:26:21: sources.s1.titel: unknown "
-            "key 'titel' (did you mean 'title'?); expected one of: file, title",
+            "key 'titel' (did you mean 'title'?); expected one of: file, title, date, note",
         ),
         (
             "proposals:\n  p: {outcome: {nato: nutral}}\n",

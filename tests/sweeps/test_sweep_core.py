@@ -36,8 +36,10 @@ def test_parse_path_accepts_every_kind_and_rejects_others():
     assert parse_path("parties.p.reservation")["top"] == "reservation"
     assert parse_path("parties.p.issues.i.weight")["entry"] == "weight"
     assert parse_path("parties.p.issues.i.points[2][1]")["point"] == 2
+    assert parse_path("parties.p.issues.i.points[2][1]")["coordinate"] == 1
+    assert parse_path("parties.p.issues.i.points[2][0]")["coordinate"] == 0  # x of a point
     with pytest.raises(ValueError, match="not a parameter"):
-        parse_path("parties.p.issues.i.points[2][0]")  # x of a point is not swept
+        parse_path("parties.p.issues.i.points[2][2]")  # a point has only x and y
     with pytest.raises(ValueError, match="not a parameter"):
         parse_path("issues.army_cap.range")
 
