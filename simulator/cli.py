@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("auto", "enumerate", "milp"),
         help="how to solve (default: the scenario's solve.method, else auto)",
     )
+    run.add_argument(
+        "--near",
+        default="1%",
+        metavar="TOL",
+        help="report, for each solution, the values every issue takes among the acceptable "
+        "outcomes within TOL of the concept's optimum: a percentage (1%%, the default) or a "
+        "fraction (0.01); 0 shows exact ties only",
+    )
     sources_option(run)
 
     check = sub.add_parser("check", help="validate scenario files only")
@@ -239,13 +247,29 @@ def _write_json(out_dir: str, name: str, data) -> Path:
     return out
 
 
+def _tolerance(text: str) -> float:
+    """``--near``: ``"1%"`` or ``"0.01"`` as the fraction 0.01, in [0, 1)."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value < 1.0:  # also refuses nan
+        raise UsageError(
+            f"--near {text!r}: expected a tolerance in [0, 1) as a fraction (0.01) or a "
+            "percentage below 100% (1%)"
+        )
+    return value
+
+
 def cmd_run(args) -> int:
     from simulator.report import result_json
     from simulator.report.text import build_document
     from simulator.study import solve_scenario
 
+    near = _tolerance(args.near)
     scenario = _load(args.file, args.sources, args.strict)
-    study = solve_scenario(scenario, args.method)
+    study = solve_scenario(scenario, args.method, near)
     data = result_json(study)
     doc = build_document(study)
     if args.json:
@@ -311,6 +335,7 @@ def cmd_explain(args) -> int:
 
 def cmd_check(args) -> int:
     from simulator.errors import ScenarioError
+    from simulator.report.text import provenance_counts
 
     failed = False
     for path in args.files:
@@ -325,8 +350,7 @@ def cmd_check(args) -> int:
             print(f"warning: {w}", file=sys.stderr)
         print(
             f"{path}: ok ({len(scenario.issues)} issues, {len(scenario.parties)} parties; "
-            f"{prov.sourced} sourced, {prov.assumed} assumed, {prov.unverified} unverified, "
-            f"{prov.unsourced} unsourced)"
+            f"{provenance_counts(prov)}; weights: {provenance_counts(prov, weights=True)})"
         )
     return 2 if failed else 0
 

@@ -17,6 +17,7 @@ __all__ = [
     "Evaluation",
     "Frontier",
     "LotterySolution",
+    "Sharpness",
     "Solution",
     "Zone",
 ]
@@ -110,6 +111,40 @@ class Solution:
     utilities: Mapping[str, float]
     gains: Mapping[str, float]
     objective: float
+
+
+@dataclass(frozen=True)
+class Sharpness:
+    """How sharp one concept's choice is: the acceptable outcomes that score within
+    ``tolerance`` of its optimum (see :mod:`simulator.solvers.near`), and a check on the grid.
+
+    Attributes
+    ----------
+    concept : ``nash``, ``kalai``, ``egalitarian`` or ``utilitarian``.
+    tolerance : the relative tolerance (0.01: within 1% of the optimum).
+    count : acceptable outcomes within the tolerance (the chosen one included).
+    near_optimal : per issue, what those outcomes settle it at: the options (discrete, in
+        the issue's order) or ``(low, high)`` (continuous, on the grid).
+    at_range_end : continuous issues whose chosen value is an end of the issue's range.
+    refined : the concept's package re-solved with every continuous issue on a grid with the
+        midpoints added (twice as fine); ``None`` when not checked (no continuous issue, the
+        finer space too large to enumerate, or no zone on it).
+    refined_points : per continuous issue, the points of that finer grid.
+    """
+
+    concept: str
+    tolerance: float
+    count: int
+    near_optimal: Mapping[str, tuple]
+    at_range_end: tuple[str, ...] = ()
+    refined: Outcome | None = None
+    refined_points: Mapping[str, int] | None = None
+
+    def moved(self, outcome: Outcome) -> tuple[str, ...]:
+        """The issues on which the finer grid's package differs from ``outcome``."""
+        if self.refined is None:
+            return ()
+        return tuple(k for k, v in self.refined.items() if outcome.get(k) != v)
 
 
 @dataclass(frozen=True)

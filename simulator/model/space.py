@@ -34,9 +34,13 @@ class Block:
         """Levels of the outcomes ``prefix`` x block, in enumeration order."""
         n, k = self.trailing.shape
         g, m = prefix.shape
-        out = np.empty((g * n, m + k), dtype=np.int64)
-        out[:, :m] = np.repeat(prefix, n, axis=0)
-        out[:, m:] = np.tile(self.trailing, (g, 1))
+        # column by column into a column-major array: rules and value tables read one issue
+        # (one column) at a time, which is then contiguous
+        out = np.empty((g * n, m + k), dtype=np.int64, order="F")
+        for j in range(m):
+            out[:, j] = np.repeat(prefix[:, j], n)
+        for j in range(k):
+            out[:, m + j] = np.tile(self.trailing[:, j], g)
         return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.results import Evaluation, LotterySolution, Solution
+from simulator.results import Evaluation, LotterySolution, Sharpness, Solution
 from simulator.study import Study
 
 __all__ = ["evaluation_json", "result_json"]
@@ -38,6 +38,24 @@ def _lottery(s: LotterySolution | None) -> dict[str, Any] | None:
         "utilities": dict(s.utilities),
         "gains": dict(s.gains),
         "gap": s.gap,
+    }
+
+
+def _sharpness(s: Sharpness, outcome) -> dict[str, Any]:
+    """``near_optimal`` (per issue: the options, or ``[low, high]``), its tolerance and count,
+    and the grid check (``null`` when not made)."""
+    return {
+        "near_optimal": {k: list(v) for k, v in s.near_optimal.items()},
+        "near_tolerance": s.tolerance,
+        "near_count": s.count,
+        "grid_check": None
+        if s.refined is None
+        else {
+            "points": dict(s.refined_points or {}),
+            "outcome": dict(s.refined),
+            "moved": list(s.moved(outcome)),
+        },
+        "at_range_end": list(s.at_range_end),
     }
 
 
@@ -112,14 +130,23 @@ def result_json(study: Study) -> dict[str, Any]:
             del out[key]
     for concept, solution in a.solutions.items():
         out[concept] = _solution(solution)
+        sharp = study.sharpness.get(concept)
+        if out[concept] is not None and sharp is not None:
+            out[concept].update(_sharpness(sharp, solution.outcome))  # type: ignore[union-attr]
     if a.lotteries:
         out["lotteries"] = {c: _lottery(s) for c, s in a.lotteries.items()}
     out["proposals"] = {name: evaluation_json(e) for name, e in study.evaluations.items()}
+    backs: dict[str, int] = {}
+    for item in prov.items:
+        if item.ref is not None and item.verified:
+            backs[item.ref] = backs.get(item.ref, 0) + 1
     out["provenance"] = {
-        "sourced": prov.sourced,
-        "assumed": prov.assumed,
-        "unverified": prov.unverified,
-        "unsourced": prov.unsourced,
+        **prov.counts(),
+        "weights": prov.weights,
+        "sources": {
+            sid: {"title": s.title, "date": s.date, "note": s.note, "numbers": backs.get(sid, 0)}
+            for sid, s in study.scenario.sources.items()
+        },
         "warnings": [str(w) for w in prov.warnings],
     }
     return out

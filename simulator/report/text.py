@@ -8,6 +8,8 @@ the numbers rest on (sources and assumptions).
 
 from __future__ import annotations
 
+import numpy as np
+
 from simulator.report.document import Document
 from simulator.results import Evaluation
 from simulator.study import Study
@@ -161,6 +163,102 @@ def _solutions_section(doc: Document, study: Study) -> None:
         )
 
 
+def _num(issue, value: float) -> str:
+    """A continuous issue's number with its unit (``"600 thousand troops"``)."""
+    unit = getattr(issue, "unit", "")
+    return f"{value:g} {unit}" if unit else f"{value:g}"
+
+
+def _sharpness_lines(study: Study, concept: str, sharp) -> str:
+    """One concept's sharpness in a sentence or three (see :mod:`simulator.sharpness`)."""
+    chosen = study.analysis.solutions[concept].outcome
+    issues = {i.name: i for i in study.model.issues}
+    name = CONCEPT_NAMES[concept]
+    within = f"within {sharp.tolerance * 100:.3g}%"
+    flat = []
+    for issue_name, values in sharp.near_optimal.items():
+        issue = issues[issue_name]
+        if hasattr(issue, "options"):
+            others = [v for v in values if v != chosen[issue_name]]
+            if others:
+                flat.append(f"{_label(issue)} {chosen[issue_name]} (also {', '.join(others)})")
+        elif values[0] != values[1]:
+            flat.append(
+                f"{_label(issue)} {_num(issue, float(chosen[issue_name]))} (anything from "
+                f"{values[0]:g} to {_num(issue, values[1])})"
+            )
+    if flat:
+        text = (
+            f"{name}: {_count(sharp.count, 'acceptable outcome')} score {within} of its "
+            f"optimum; they differ on " + "; ".join(flat) + "."
+        )
+    else:
+        text = f"{name}: no other acceptable outcome scores {within} of its optimum."
+    for issue_name in sharp.at_range_end:
+        issue = issues[issue_name]
+        text += (
+            f" {_label(issue)} {_num(issue, float(chosen[issue_name]))} is an end of the "
+            f"modelled range ({issue.low:g} to {_num(issue, issue.high)})."
+        )
+    moved = sharp.moved(chosen)
+    if moved:
+        changes = ", ".join(
+            f"{_label(issues[k])} "
+            + (
+                _fmt(sharp.refined[k])
+                if hasattr(issues[k], "options")
+                else _num(issues[k], float(sharp.refined[k]))
+            )
+            for k in moved
+        )
+        points = ", ".join(f"{n} points" for n in (sharp.refined_points or {}).values())
+        steps = {
+            i.name: float(np.diff(v).max()) if len(v) > 1 else 0.0
+            for i, v in zip(study.model.issues, study.model.level_values)
+            if not hasattr(i, "options")
+        }
+        nearby = all(
+            k in steps and abs(float(sharp.refined[k]) - float(chosen[k])) <= steps[k] / 2 + 1e-9
+            for k in moved
+        )
+        verdict = (
+            ", a new point next to its choice: the value is only as precise as the grid"
+            if nearby
+            else ": its choice here is an artefact of the grid"
+        )
+        text += f" On a grid twice as fine ({points}) it picks {changes}{verdict}."
+    elif sharp.refined is not None:
+        text += " The same package on a grid twice as fine."
+    return text
+
+
+def _sharpness_section(doc: Document, study: Study) -> None:
+    concepts = [c for c in study.concepts if study.analysis.solutions[c] is not None]
+    if not concepts or not study.sharpness:
+        return
+    doc.heading("How sharp each package is", 3)
+    if all(study.sharpness.get(c) is None for c in concepts):
+        doc.para(
+            "Near-optimal outcomes are measured only when every outcome is enumerated "
+            "(method enumerate)."
+        )
+        return
+    doc.para(
+        "Each concept scores the acceptable outcomes (Nash: the product of the gains; "
+        "Kalai-Smorodinsky: the smallest share of a party's best gain; egalitarian: the "
+        "smallest gain; utilitarian: the total utility). Where other outcomes score almost "
+        "as well, the package is flat on the issues they change: quote a range there, not "
+        "the single value."
+    )
+    doc.bullets(
+        [
+            _sharpness_lines(study, c, study.sharpness[c])
+            for c in concepts
+            if study.sharpness.get(c) is not None
+        ]
+    )
+
+
 def _verdict(e: Evaluation) -> str:
     return {True: "every signatory accepts", False: "rejected", None: "depends on the open issues"}[
         e.agreed
@@ -219,26 +317,81 @@ def _proposals_section(doc: Document, study: Study) -> None:
         _evaluation_block(doc, study.model, p.label or name, e)
 
 
+#: How each provenance category reads in reports (see simulator.scenario.provenance).
+PROVENANCE_TERMS = {
+    "sourced": "sourced",
+    "quoted_and_assumed": "quoted (magnitude assumed)",
+    "assumed": "assumed",
+    "unverified": "unverified",
+    "unsourced": "unsourced",
+}
+
+
+def provenance_counts(prov, weights: bool | None = None) -> str:
+    """``"12 sourced, 60 quoted (magnitude assumed), 54 assumed, 0 unverified, 0 unsourced"``:
+    every category in the same order and words as ``zopa check``; with ``weights=True`` the
+    weights alone, and only the categories that occur (``"37 quoted (magnitude assumed), 16
+    assumed"``)."""
+    counts = prov.counts(weights)
+    return ", ".join(
+        f"{n} {PROVENANCE_TERMS[c]}" for c, n in counts.items() if n or weights is None
+    )
+
+
+def _owner(path: str) -> str:
+    """The party a provenance path belongs to (``""`` for scenario-level places)."""
+    parts = path.split(".")
+    return parts[1] if parts[0] == "parties" and len(parts) > 1 else ""
+
+
 def provenance_section(doc: Document, scenario) -> None:
-    """What the numbers rest on: sourced and assumed counts, and each assumption (those
-    stated beside a quote too)."""
+    """What the numbers rest on: the count of each provenance category, the weights on their
+    own line, the sources (with their dates and how many numbers each backs), and every
+    assumption, grouped by party."""
     prov = scenario.provenance
     doc.heading("What the numbers rest on")
     doc.para(
-        f"{prov.sourced} sourced (quote found in a document), {prov.assumed} assumed, "
-        f"{prov.unverified} unverified (quote not found), {prov.unsourced} with neither."
+        f"Of {_count(len(prov.items), 'number')}: {provenance_counts(prov)}. Sourced: a quote "
+        "found in a document backs the number and nothing about it is assumed. Quoted "
+        "(magnitude assumed): the quote backs the direction or the ordering, an assumption the "
+        "size."
     )
-    by_text: dict[str, list[str]] = {}
+    doc.para(
+        f"Weights ({len([i for i in prov.items if i.is_weight])} of the numbers): "
+        f"{provenance_counts(prov, weights=True) or 'none'}. No document says how much one "
+        "issue matters against another, so no weight counts as sourced; a quote on a weight "
+        "backs only that the issue matters."
+    )
+    backs: dict[str, int] = {}
+    for item in prov.items:
+        if item.ref is not None and item.verified:
+            backs[item.ref] = backs.get(item.ref, 0) + 1
+    if scenario.sources:
+        lines = []
+        for sid, src in scenario.sources.items():
+            when = f" ({src.date})" if src.date else ""
+            note = f" {src.note.rstrip('.')}." if src.note else ""
+            lines.append(
+                f"{sid}: {src.title or src.file}{when}: backs "
+                f"{_count(backs.get(sid, 0), 'number')}.{note}"
+            )
+        doc.para("Sources:")
+        doc.bullets(lines)
+    by_party: dict[str, dict[str, list[str]]] = {}
     for item in prov.items:
         if item.assumed:
-            by_text.setdefault(item.assumed, []).append(item.path)
-    assumptions = [
-        f"{text} ({paths[0]}" + (f" and {len(paths) - 1} more)" if len(paths) > 1 else ")")
-        for text, paths in by_text.items()
-    ]
-    if assumptions:
-        doc.para("Assumptions:")
-        doc.bullets(assumptions)
+            texts = by_party.setdefault(_owner(item.path), {})
+            texts.setdefault(item.assumed, []).append(item.path)
+    labels = {p.name: _label(p) for p in scenario.parties}
+    for owner, texts in by_party.items():
+        doc.para(f"Assumptions: {labels.get(owner, owner)}" if owner else "Other assumptions:")
+        doc.bullets(
+            [
+                f"{' '.join(text.split())} ({paths[0]}"
+                + (f" and {len(paths) - 1} more)" if len(paths) > 1 else ")")
+                for text, paths in texts.items()
+            ]
+        )
     if prov.warnings:
         doc.para(f"{len(prov.warnings)} provenance warning(s); `zopa check --strict` lists them.")
 
@@ -286,6 +439,7 @@ def build_document(study: Study) -> Document:
     if "zopa" in study.scenario.concepts:
         _zone_section(doc, study)
     _solutions_section(doc, study)
+    _sharpness_section(doc, study)
     _proposals_section(doc, study)
     provenance_section(doc, study.scenario)
     return doc

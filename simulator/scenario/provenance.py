@@ -4,12 +4,18 @@ The contract asks that every ``weight``, ``values``/``points``/``ideal``, ``rese
 red line carry ``source: {ref, quote}`` or ``assumption: "text"``, on the entry itself or on
 its party (a party-level citation covers all of the party's entries). Validation records each
 such place as a :class:`Claim`; :func:`check_provenance` then checks the quotes against the
-source files and counts every number as
+source files and counts every number in one of five categories (:data:`CATEGORIES`):
 
-- **sourced**: its quote was found in the source file;
-- **assumed**: it carries an assumption (and no source);
+- **sourced**: its quote was found in the source file, and nothing about it is assumed;
+- **quoted, magnitude assumed** (``quoted_and_assumed``): its quote was found, but the number
+  also rests on an assumption -- one stated beside the quote (the quote backs the direction or
+  the ordering, the assumption the size), or, for every weight, the fact that no quote sets a
+  weight: a document can say an issue matters, never how much relative to the others;
+- **assumed**: it carries an assumption and no source;
 - **unverified**: it quotes a source whose file cannot be found, or the quote is not in it;
 - **unsourced**: it carries nothing.
+
+Weights are also counted on their own (:attr:`Provenance.weights`).
 
 Interactions, constraints and proposals need no provenance, but when they carry a citation
 it is checked and counted the same way.
@@ -44,6 +50,7 @@ from simulator.errors import Problem, sort_problems
 from simulator.scenario.yamlread import Node
 
 __all__ = [
+    "CATEGORIES",
     "Citation",
     "Claim",
     "Provenance",
@@ -66,6 +73,10 @@ _ASCII = str.maketrans(
 )
 
 
+#: The provenance categories, from best backed to least (see the module docstring).
+CATEGORIES = ("sourced", "quoted_and_assumed", "assumed", "unverified", "unsourced")
+
+
 @dataclass(frozen=True)
 class Source:
     """A citable document declared under ``sources``.
@@ -78,11 +89,17 @@ class Source:
         Its title ("" if not given).
     path : str or None
         Where the file was found, or ``None`` if it was not (its quotes are then unverified).
+    date : str
+        When the document was written, as the scenario gives it ("" if not given).
+    note : str
+        What a reader should know about the document ("" if nothing).
     """
 
     file: str
     title: str = ""
     path: str | None = None
+    date: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,21 +166,85 @@ class ProvenanceItem:
         """The assumption this number rests on, alone or beside a source (``""``: none)."""
         return self.text if self.kind == "assumption" else self.assumption
 
+    @property
+    def is_weight(self) -> bool:
+        """Whether the number is a weight (``parties.P.issues.I.weight``)."""
+        return self.path.endswith(".weight")
+
+    @property
+    def category(self) -> str:
+        """One of :data:`CATEGORIES`: a verified quote makes a number ``sourced`` only when
+        nothing about it is assumed -- no assumption beside the quote, and not a weight
+        (no quote sets a weight).
+
+        >>> ProvenanceItem("parties.p.issues.i.values", "source", "q", "s1", True).category
+        'sourced'
+        >>> ProvenanceItem("parties.p.issues.i.weight", "source", "q", "s1", True).category
+        'quoted_and_assumed'
+        >>> ProvenanceItem("parties.p.reservation", "source", "q", "s1", True, "why").category
+        'quoted_and_assumed'
+        >>> ProvenanceItem("parties.p.reservation", "source", "q", "s1", False, "why").category
+        'unverified'
+        """
+        if self.kind == "none":
+            return "unsourced"
+        if self.kind == "assumption":
+            return "assumed"
+        if not self.verified:
+            return "unverified"
+        return "quoted_and_assumed" if self.assumption or self.is_weight else "sourced"
+
 
 @dataclass(frozen=True)
 class Provenance:
-    """Counts of sourced, assumed, unverified and unsourced numbers, with the warnings.
+    """How a scenario's numbers are backed: one :class:`ProvenanceItem` per number, the
+    count of each category (:data:`CATEGORIES`), and the warnings.
 
     ``warnings`` holds one problem per unverifiable quote and per place that carries
     nothing, sorted by file and line; ``load(..., strict=True)`` raises them as errors.
     """
 
-    sourced: int
-    assumed: int
-    unverified: int
-    unsourced: int
     warnings: tuple[Problem, ...]
     items: tuple[ProvenanceItem, ...]
+
+    def counts(self, weights: bool | None = None) -> dict[str, int]:
+        """``{category: count}`` over every number (``weights=None``), the weights only
+        (``True``) or every number but the weights (``False``), in :data:`CATEGORIES` order."""
+        out = dict.fromkeys(CATEGORIES, 0)
+        for item in self.items:
+            if weights is None or item.is_weight == weights:
+                out[item.category] += 1
+        return out
+
+    @property
+    def sourced(self) -> int:
+        """Numbers a verified quote backs with nothing assumed."""
+        return self.counts()["sourced"]
+
+    @property
+    def quoted_and_assumed(self) -> int:
+        """Numbers with a verified quote whose size is nonetheless assumed."""
+        return self.counts()["quoted_and_assumed"]
+
+    @property
+    def assumed(self) -> int:
+        """Numbers that carry only an assumption."""
+        return self.counts()["assumed"]
+
+    @property
+    def unverified(self) -> int:
+        """Numbers whose quote could not be checked or was not found."""
+        return self.counts()["unverified"]
+
+    @property
+    def unsourced(self) -> int:
+        """Numbers that carry neither a source nor an assumption."""
+        return self.counts()["unsourced"]
+
+    @property
+    def weights(self) -> dict[str, int]:
+        """The weights alone, by category (none is ever ``sourced``)."""
+        return self.counts(weights=True)
 
 
 def normalise_text(text: str) -> str:
@@ -292,14 +373,7 @@ def check_provenance(
             )
             for path in claim.items
         ]
-    return Provenance(
-        sourced=sum(i.kind == "source" and bool(i.verified) for i in items),
-        assumed=sum(i.kind == "assumption" for i in items),
-        unverified=sum(i.kind == "source" and not i.verified for i in items),
-        unsourced=sum(i.kind == "none" for i in items),
-        warnings=tuple(sort_problems(warnings)),
-        items=tuple(items),
-    )
+    return Provenance(warnings=tuple(sort_problems(warnings)), items=tuple(items))
 
 
 def _problem(node: Node, path: str, message: str) -> Problem:

@@ -186,7 +186,11 @@ def load(
     dirs = search_dirs(name, sources, env)
     found = {
         sid: Source(
-            d.file, d.title, find_source_file(d.file, d.node.file, dirs) if d.file else None
+            d.file,
+            d.title,
+            find_source_file(d.file, d.node.file, dirs) if d.file else None,
+            d.date,
+            d.note,
         )
         for sid, d in parsed.sources.items()
     }

@@ -43,6 +43,11 @@ parties:
 """
 
 
+def verified(prov) -> int:
+    """How many numbers carry a quote that was found in its source file."""
+    return sum(bool(item.verified) for item in prov.items)
+
+
 def write(folder: Path, doc: str, quote: str, name: str = "s.yaml") -> Path:
     path = folder / name
     text = SCENARIO.replace("DOC", doc).replace("QUOTE", json.dumps(quote))
@@ -53,7 +58,16 @@ def write(folder: Path, doc: str, quote: str, name: str = "s.yaml") -> Path:
 def test_counts_of_a_fully_backed_scenario():
     scenario = load(DATA / "good.yaml", sources=[SEEDS], env={})
     prov = scenario.provenance
-    assert (prov.sourced, prov.assumed, prov.unverified, prov.unsourced) == (12, 9, 0, 0)
+    # 12 numbers carry a verified quote; 4 of them are weights, which no quote sets
+    assert (prov.sourced, prov.quoted_and_assumed, prov.assumed) == (8, 4, 9)
+    assert (prov.unverified, prov.unsourced) == (0, 0)
+    assert prov.weights == {
+        "sourced": 0,
+        "quoted_and_assumed": 4,
+        "assumed": 4,
+        "unverified": 0,
+        "unsourced": 0,
+    }
     assert prov.warnings == ()
     assert len(prov.items) == 21
     by_path = {item.path: item for item in prov.items}
@@ -111,7 +125,9 @@ def test_sources_are_found_in_shared_seeds_by_walking_up(tmp_path, layout):
 def test_real_quotes_from_the_seeds_are_verified(tmp_path, doc, quote):
     scenario = load(write(tmp_path, doc, quote), sources=[SEEDS], env={})
     prov = scenario.provenance
-    assert (prov.sourced, prov.assumed, prov.unverified, prov.unsourced) == (2, 3, 0, 1)
+    # the quoted entry's values are sourced; its weight is quoted with its size assumed
+    assert (prov.sourced, prov.quoted_and_assumed, prov.assumed) == (1, 1, 3)
+    assert (prov.unverified, prov.unsourced) == (0, 1)
     assert [w.path for w in prov.warnings] == ["parties.russia.reservation"]
 
 
@@ -142,7 +158,8 @@ def test_strict_accepts_a_fully_backed_scenario(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(text)
     prov = load(path, strict=True, env={}).provenance
-    assert (prov.sourced, prov.assumed, prov.unverified, prov.unsourced) == (2, 4, 0, 0)
+    assert (prov.sourced, prov.quoted_and_assumed, prov.assumed) == (1, 1, 4)
+    assert (prov.unverified, prov.unsourced) == (0, 0)
 
 
 def test_missing_source_file_makes_quotes_unverified(tmp_path):
@@ -217,7 +234,7 @@ def test_zopa_sources_environment_variable(tmp_path):
     env = {"ZOPA_SOURCES": os.pathsep.join([str(tmp_path / "nowhere"), str(docs)])}
     scenario = load(path, env=env)
     assert scenario.sources["doc"].path == str(docs / "doc.txt")
-    assert (scenario.provenance.sourced, scenario.provenance.unverified) == (2, 0)
+    assert (verified(scenario.provenance), scenario.provenance.unverified) == (2, 0)
 
 
 def test_sources_argument_and_lookup_order(tmp_path):
@@ -232,7 +249,7 @@ def test_sources_argument_and_lookup_order(tmp_path):
     (tmp_path / "doc.txt").write_text("beta")  # beside the scenario comes first
     scenario = load(path, sources=[first], env={})
     assert scenario.sources["doc"].path == str(tmp_path / "doc.txt")
-    assert scenario.provenance.sourced == 2
+    assert verified(scenario.provenance) == 2
 
 
 def test_source_file_may_be_a_relative_path(tmp_path):
@@ -243,7 +260,7 @@ def test_source_file_may_be_a_relative_path(tmp_path):
     path = write(folder, "../docs/doc.txt", "rejects temporary ceasefires")
     scenario = load(path, env={})
     assert scenario.sources["doc"].path == str(tmp_path / "docs" / "doc.txt")
-    assert scenario.provenance.sourced == 2
+    assert verified(scenario.provenance) == 2
 
 
 def test_source_declared_in_a_base_is_found_beside_the_base(tmp_path):
@@ -253,7 +270,7 @@ def test_source_declared_in_a_base_is_found_beside_the_base(tmp_path):
     write(base_dir, "doc.txt", "rejects temporary ceasefires", name="base.yaml")
     top = tmp_path / "top.yaml"
     top.write_text("extends: base/base.yaml\nname: derived\n")
-    assert load(top, env={}).provenance.sourced == 2
+    assert verified(load(top, env={}).provenance) == 2
 
 
 @pytest.mark.parametrize(
@@ -314,3 +331,43 @@ def test_an_assumption_beside_a_source_is_kept_and_reported(tmp_path):
     shown = doc.text()
     assert "the quote orders the options; the numbers are guesses" in shown
     assert "illustrative" in shown
+
+
+def test_a_quote_with_an_assumption_beside_it_is_quoted_with_its_magnitude_assumed(tmp_path):
+    text = SCENARIO.replace("DOC", "004_367adf9762f35d02.txt").replace(
+        "QUOTE}", json.dumps(QUOTE_004) + "}\n        assumption: the size is a guess"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    prov = load(path, sources=[SEEDS], env={}).provenance
+    by_path = {item.path: item for item in prov.items}
+    values = by_path["parties.russia.issues.nato.values"]
+    assert (values.kind, values.verified, values.assumption) == (
+        "source",
+        True,
+        "the size is a guess",
+    )
+    assert values.category == "quoted_and_assumed"
+    assert (prov.sourced, prov.quoted_and_assumed, prov.assumed) == (0, 2, 3)
+    # an unverified quote stays unverified whatever is assumed beside it
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(json.dumps(QUOTE_004), '"not in the document"'), encoding="utf-8")
+    prov = load(bad, sources=[SEEDS], env={}).provenance
+    assert (prov.sourced, prov.quoted_and_assumed, prov.unverified) == (0, 0, 2)
+
+
+def test_counts_partition_the_numbers():
+    prov = load(DATA / "good.yaml", sources=[SEEDS], env={}).provenance
+    counts = prov.counts()
+    assert list(counts) == [
+        "sourced",
+        "quoted_and_assumed",
+        "assumed",
+        "unverified",
+        "unsourced",
+    ]
+    assert sum(counts.values()) == len(prov.items)
+    with_weights = prov.counts(weights=True)
+    without = prov.counts(weights=False)
+    assert {k: with_weights[k] + without[k] for k in counts} == counts
+    assert with_weights["sourced"] == 0
