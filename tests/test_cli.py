@@ -349,3 +349,69 @@ def test_a_quote_of_only_ellipsis_is_not_verified(tmp_path, capsys):
     path = write(tmp_path, text)
     assert main(["check", "--strict", str(path)]) == 2
     assert "quote" in capsys.readouterr().err
+
+
+DATED = """\
+format: 1
+name: dated sources
+sources:
+  old:
+    file: old.txt
+    title: An old analysis
+    date: January 2025
+    note: >
+      written before
+      the talks.
+issues:
+  venue: {options: [geneva, vienna]}
+parties:
+  north:
+    reservation: 0.2
+    issues:
+      venue:
+        weight: 1
+        values: {geneva: 1, vienna: 0}
+        source: {ref: old, quote: "prefers Geneva"}
+    assumption: illustrative reservation
+  south:
+    reservation: 0.2
+    assumption: illustrative
+    issues:
+      venue:
+        weight: 1
+        values: {geneva: 0.5, vienna: 1}
+        source: {ref: old, quote: "likes Vienna"}
+        assumption: "the 0.5 for Geneva is a guess"
+"""
+
+
+def test_report_and_json_give_the_five_groups_weights_and_dated_sources(tmp_path, capsys):
+    (tmp_path / "old.txt").write_text("The north prefers Geneva; the south likes Vienna.\n")
+    path = tmp_path / "dated.yaml"
+    path.write_text(DATED, encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    line = capsys.readouterr().out
+    assert (
+        "1 sourced, 3 quoted (magnitude assumed), 2 assumed, 0 unverified, 0 unsourced; "
+        "weights: 2 quoted (magnitude assumed))" in line
+    )
+    assert main(["run", str(path)]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Of 6 numbers: 1 sourced, 3 quoted (magnitude assumed), 2 assumed" in text
+    assert "Weights (2 of the numbers): 2 quoted (magnitude assumed)." in text
+    assert "old: An old analysis (January 2025): backs 4 numbers. written before the talks." in text
+    assert "Assumptions: north" in text and "Assumptions: south" in text
+    assert main(["run", str(path), "--json"]) == 0
+    prov = json.loads(capsys.readouterr().out)["provenance"]
+    assert {k: prov[k] for k in ("sourced", "quoted_and_assumed", "assumed")} == {
+        "sourced": 1,
+        "quoted_and_assumed": 3,
+        "assumed": 2,
+    }
+    assert prov["weights"]["quoted_and_assumed"] == 2 and prov["weights"]["sourced"] == 0
+    assert prov["sources"]["old"] == {
+        "title": "An old analysis",
+        "date": "January 2025",
+        "note": "written before the talks.",
+        "numbers": 4,
+    }

@@ -370,7 +370,7 @@ def provenance_section(doc: Document, scenario) -> None:
         lines = []
         for sid, src in scenario.sources.items():
             when = f" ({src.date})" if src.date else ""
-            note = f" {src.note.rstrip('.')}." if src.note else ""
+            note = " " + " ".join(src.note.split()).rstrip(".") + "." if src.note else ""
             lines.append(
                 f"{sid}: {src.title or src.file}{when}: backs "
                 f"{_count(backs.get(sid, 0), 'number')}.{note}"

@@ -217,8 +217,8 @@ def _check_sources(c: Checker, node: Node) -> Mapping[str, DeclaredSource | None
             continue
         file = c.string(fields["file"], child_path(here, "file"), "a file name (a string)")
         title = c.optional_string(fields, "title", here)
-        date = c.optional_string(fields, "date", here)
-        note = c.optional_string(fields, "note", here)
+        date = " ".join(c.optional_string(fields, "date", here).split())
+        note = " ".join(c.optional_string(fields, "note", here).split())
         sources[sid] = DeclaredSource(file or "", title, fields["file"], date, note)
     return sources
 
