@@ -324,9 +324,12 @@ def fingerprint(data: str) -> str:
 
 
 def _study_data(name: str) -> str:
+    """The numbers a study's figures show: its JSON result without the provenance (which no
+    figure draws)."""
     from simulator.report import result_json
 
-    return json.dumps(result_json(study(name)), sort_keys=True, default=str)
+    data = {k: v for k, v in result_json(study(name)).items() if k != "provenance"}
+    return json.dumps(data, sort_keys=True, default=str)
 
 
 def _robustness_figure(path: Path, stamp: str) -> None:
