@@ -17,8 +17,11 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from simulator.method_choice import AUTO_THRESHOLD, choose_method
+from simulator.errors import SolverError
 from simulator.model.compiled import ACCEPT_ATOL, MAX_OUTCOMES, Model
 from simulator.model.space import DEFAULT_CHUNK
+from simulator.progress import task
 from simulator.results import Analysis, Evaluation, Frontier, LotterySolution, Solution
 from simulator.solvers.egalitarian import egalitarian
 from simulator.solvers.kalai import kalai
@@ -34,9 +37,6 @@ __all__ = ["AUTO_THRESHOLD", "CONCEPTS", "METHODS", "analyze", "evaluate"]
 #: Solution concepts that choose one outcome, in report order.
 CONCEPTS = ("nash", "kalai", "egalitarian", "utilitarian")
 METHODS = ("auto", "enumerate", "milp")
-#: ``method="auto"`` enumerates spaces up to this many outcomes and uses MILP above it
-#: (measured: benchmarks/bench_methods.py).
-AUTO_THRESHOLD = 5_000_000
 
 
 def analyze(
@@ -57,8 +57,12 @@ def analyze(
     lotteries : also solve Nash and Kalai-Smorodinsky over randomised agreements.
     method : ``"enumerate"`` -- every outcome of the grid, exact, refused above
         ``max_outcomes``; ``"milp"`` -- mixed-integer programmes on the true domains
-        (continuous issues on their whole interval; see :mod:`simulator.analysis_milp` for
-        what differs); ``"auto"`` -- enumerate up to ``AUTO_THRESHOLD`` outcomes, MILP above.
+        (continuous issues on their whole interval, integer issues on every integer; see
+        :mod:`simulator.analysis_milp` for what differs); ``"auto"`` -- the grid's problem
+        whichever way it is solved (a MILP it picks keeps every issue on its grid, so the
+        answer never depends on the space's size): MILP above ``AUTO_THRESHOLD`` outcomes,
+        and below it where enumeration is estimated to be much slower (many signatories with
+        a large frontier; :func:`simulator.method_choice.choose_method`), else enumerate.
     chunk_size : outcomes evaluated at once (results do not depend on it).
     max_outcomes : refuse larger spaces at once (:class:`~simulator.errors.SpaceTooLargeError`).
 
@@ -73,10 +77,20 @@ def analyze(
         raise ValueError(f"unknown concepts {sorted(unknown)}; known: {', '.join(CONCEPTS)}")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
-    if method == "milp" or (method == "auto" and model.space.count > AUTO_THRESHOLD):
+    on_grid = method == "auto"  # auto never changes the problem: a MILP it picks solves the grid
+    if method == "auto":
+        method = choose_method(model).method
+    if method == "milp":
         from simulator.analysis_milp import analyze_milp
 
-        return analyze_milp(model, concepts, lotteries=lotteries)
+        try:
+            with task("solving by MILP"):
+                return analyze_milp(model, concepts, lotteries=lotteries, on_grid=on_grid)
+        except SolverError:
+            # auto picked the MILP for speed, on the grid's problem: enumeration solves the
+            # same problem exactly, where the space allows it
+            if not on_grid or model.space.count > max_outcomes:
+                raise
     model.check_size(max_outcomes)
     sig = model.signatories
     res = model.reservations
@@ -87,22 +101,11 @@ def analyze(
     front_u = np.zeros((0, len(model.parties)))
     # Outcome levels are built only when rules need them.
     needs_levels = bool(model.constraints or model.red_lines)
-    for start, levels, u in model.evaluated(chunk_size, needs_levels):
-        gains = u[:, sig] - res[sig]
-        if levels is not None:
-            allowed = model.constraint_mask(levels)
-            breaks = model.red_line_breaks(levels)[:, lines]
-        else:
-            allowed = np.ones(u.shape[0], dtype=bool)
-            breaks = np.zeros((u.shape[0], 0), dtype=bool)
-        part = scan_chunk(gains, allowed, breaks, ACCEPT_ATOL)
-        scan = part if scan is None else combine(scan, part)
-        acceptable = allowed & ~breaks.any(axis=1) & (gains >= -ACCEPT_ATOL).all(axis=1)
-        if acceptable.any():
-            idx = np.concatenate([front_idx, start + np.flatnonzero(acceptable)])
-            uu = np.vstack([front_u, u[acceptable]])
-            keep = pareto_mask(uu[:, sig])
-            front_idx, front_u = idx[keep], uu[keep]
+    with task("scanning outcomes", model.space.count, "outcome") as advance:
+        for start, levels, u in model.evaluated(chunk_size, needs_levels):
+            front_idx, front_u, part = _scan_chunk(model, start, levels, u, front_idx, front_u)
+            scan = part if scan is None else combine(scan, part)
+            advance(u.shape[0])
     assert scan is not None  # a space has at least one outcome
     order = np.argsort(front_idx, kind="stable")
     frontier = Frontier(front_idx[order], front_u[order])
@@ -139,6 +142,26 @@ def analyze(
         solutions=solutions,
         lotteries=mixes,
     )
+
+
+def _scan_chunk(model: Model, start: int, levels, u: np.ndarray, front_idx, front_u):
+    """One chunk: its zone statistics, and the frontier merged with its acceptable outcomes."""
+    sig, res, lines = model.signatories, model.reservations, model.signatory_lines
+    gains = u[:, sig] - res[sig]
+    if levels is not None:
+        allowed = model.constraint_mask(levels)
+        breaks = model.red_line_breaks(levels)[:, lines]
+    else:
+        allowed = np.ones(u.shape[0], dtype=bool)
+        breaks = np.zeros((u.shape[0], 0), dtype=bool)
+    part = scan_chunk(gains, allowed, breaks, ACCEPT_ATOL)
+    acceptable = allowed & ~breaks.any(axis=1) & (gains >= -ACCEPT_ATOL).all(axis=1)
+    if acceptable.any():
+        idx = np.concatenate([front_idx, start + np.flatnonzero(acceptable)])
+        uu = np.vstack([front_u, u[acceptable]])
+        keep = pareto_mask(uu[:, sig])
+        front_idx, front_u = idx[keep], uu[keep]
+    return front_idx, front_u, part
 
 
 def _with_objective(s: Solution, objective: float) -> Solution:
@@ -219,21 +242,23 @@ def evaluate(
     all_ok = np.ones(len(names), dtype=bool)
     n_allowed = 0
     for use_all in (False, True):
-        for _, levels in sub.space.chunks(chunk_size):
-            allowed = sub.constraint_mask(levels)
-            take = np.ones_like(allowed) if use_all else allowed
-            if not take.any():
-                continue
-            n_allowed += int(allowed.sum())
-            u = sub.utilities(levels)[take]
-            breaks = sub.red_line_breaks(levels)[take]
-            lo = np.minimum(lo, u.min(axis=0))
-            hi = np.maximum(hi, u.max(axis=0))
-            any_break |= breaks.any(axis=0)
-            all_break &= breaks.all(axis=0)
-            acc = (u >= model.reservations - ACCEPT_ATOL) & ~model.breaks_by_party(breaks)
-            any_ok |= acc.any(axis=0)
-            all_ok &= acc.all(axis=0)
+        with task("evaluating completions", sub.space.count, "outcome") as advance:
+            for _, levels in sub.space.chunks(chunk_size):
+                advance(levels.shape[0])
+                allowed = sub.constraint_mask(levels)
+                take = np.ones_like(allowed) if use_all else allowed
+                if not take.any():
+                    continue
+                n_allowed += int(allowed.sum())
+                u = sub.utilities(levels)[take]
+                breaks = sub.red_line_breaks(levels)[take]
+                lo = np.minimum(lo, u.min(axis=0))
+                hi = np.maximum(hi, u.max(axis=0))
+                any_break |= breaks.any(axis=0)
+                all_break &= breaks.all(axis=0)
+                acc = (u >= model.reservations - ACCEPT_ATOL) & ~model.breaks_by_party(breaks)
+                any_ok |= acc.any(axis=0)
+                all_ok &= acc.all(axis=0)
         if n_allowed:
             break
     total = sub.space.count

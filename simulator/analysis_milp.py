@@ -3,8 +3,14 @@
 :func:`analyze_milp` returns the same :class:`~simulator.results.Analysis` as
 :func:`simulator.analyze` by enumeration, with these differences, all stated in the result:
 
-* continuous issues range over their whole interval, not their grid (solutions may lie off
-  the grid: their ``index`` is then ``None``);
+* which problem: by default (``method="milp"``) every issue on its true domain -- a
+  continuous issue on its whole interval (solutions may lie off the grid: their ``index``
+  is then ``None``), an integer issue on every integer of its range; with ``on_grid=True``
+  (what ``method="auto"`` uses above its threshold) every issue on its enumeration grid, the
+  very problem enumeration solves. ``Analysis.on_grid`` says which;
+* each solution's ``tolerance``: how far its objective may lie below the optimum (the
+  proven MILP gap, at least the solver's tolerance of about 3e-9;
+  :mod:`simulator.solvers.milp.concepts`);
 * the zone's ``count`` is exact where a dynamic programme over the issues can count it, else
   an estimate with a 95% interval (``count_exact`` false); ``feasible`` and the blockers'
   ``count_without`` are not counted (``None``) -- a blocker is found by asking whether some
@@ -39,8 +45,8 @@ def _index(model: Model, outcome) -> int | None:
         v = outcome[issue.name]
         if isinstance(issue, DiscreteIssue):
             hit = np.flatnonzero(values == issue.index(v))
-        else:
-            hit = np.flatnonzero(np.abs(values - v) <= 1e-9 * max(1.0, abs(v)))
+        else:  # (a snapped value is on the grid exactly; the range sets the scale)
+            hit = np.flatnonzero(np.abs(values - v) <= 1e-12 * (issue.high - issue.low))
         if hit.size == 0:
             return None
         levels.append(int(hit[0]))
@@ -56,15 +62,16 @@ SNAP = 1e-6
 
 
 def _snap(model: Model, f: Formulation, outcome: dict) -> dict:
-    """Continuous values within ``SNAP`` of a grid point or breakpoint are put on it."""
+    """Continuous values within ``SNAP`` of the range (relative) of a grid point or breakpoint
+    are put on it (an integer issue's value is an integer already)."""
     out = dict(outcome)
     for k, (issue, values) in enumerate(zip(model.issues, model.level_values)):
-        if isinstance(issue, DiscreteIssue):
+        if isinstance(issue, DiscreteIssue) or issue.integer:
             continue
         x = min(max(out[issue.name], issue.low), issue.high)
         marks = np.concatenate([values, f.levels[k][f.levels[k] != 0], [issue.low]])
         near = marks[np.argmin(np.abs(marks - x))]
-        if abs(near - x) <= SNAP * max(1.0, issue.high - issue.low):
+        if abs(near - x) <= SNAP * (issue.high - issue.low):
             x = near
         out[issue.name] = float(x)
     return out
@@ -91,6 +98,7 @@ def _solution(model: Model, f: Formulation, concept: str, pick) -> Solution | No
         utilities=dict(zip(names, map(float, u))),
         gains=dict(zip(names, map(float, u - model.reservations))),
         objective=float(objective),
+        tolerance=float(pick.tolerance),
     )
 
 
@@ -159,7 +167,8 @@ def analyze_milp(
     """Zone, solutions (and, for two signatories, the frontier) by mixed-integer programming.
 
     See the module docstring for how the result differs from enumeration. ``on_grid=True``
-    keeps continuous issues on their grid, so that the answers are the enumeration's.
+    keeps continuous and integer issues on their grid, so that the answers are the
+    enumeration's (up to each solution's ``tolerance``).
     """
     concepts = tuple(concepts)
     f = formulate(model, on_grid=on_grid)
@@ -213,4 +222,5 @@ def analyze_milp(
         solutions=solutions,
         lotteries=mixes,
         method="milp",
+        on_grid=on_grid,
     )

@@ -11,17 +11,28 @@ needs them, so ``zopa --help`` is quick.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulator import __version__
+from simulator import __version__, jsonsafe
 
 __all__ = ["main"]
 
-ISSUES_URL = "https://github.com/zopa-sim/zopa/issues"
+REPORTING = "see 'Reporting a problem' in README.md"
+"""Where the internal-error message sends users (the README says what to include)."""
+
+RUN_FILES = (
+    "report.md",
+    "result.json",
+    "utility_space.png",
+    "utility_space.svg",
+    "bargaining_gap.png",
+    "bargaining_gap.svg",
+)
+EXPLAIN_FILES = ("explain.md", "explain.json", "compatibility_graph.png", "compatibility_graph.svg")
+SIMULATE_FILES = ("trace.csv", "result.json", "offers.png", "offers.svg")
 
 
 class UsageError(Exception):
@@ -47,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
             default=[],
             metavar="DIR",
             help="directory to look for source documents in (repeatable; also $ZOPA_SOURCES)",
+        )
+        p.add_argument(
+            "--confine",
+            action="store_true",
+            help="refuse extends and source files outside the scenario's folder (for files "
+            "you did not write; also $ZOPA_CONFINE=1)",
         )
 
     run = sub.add_parser("run", help="solve a scenario and print its report")
@@ -232,19 +249,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(path: str, sources: Sequence[str], strict: bool = False):
+def _load(path: str, sources: Sequence[str], strict: bool = False, confine: bool = False):
     from simulator.scenario import load
 
-    return load(path, sources=sources, strict=strict)
+    return load(path, sources=sources, strict=strict, confine=confine or None)
 
 
-def _write_json(out_dir: str, name: str, data) -> Path:
-    """Write ``data`` as indented JSON to ``out_dir/name`` (making the directory); returns
-    the directory."""
+def _write_json(out_dir: str | Path, name: str, data) -> Path:
+    """Write ``data`` as indented JSON to ``out_dir/name``; returns the directory."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / name).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    (out / name).write_text(jsonsafe.dumps(data, indent=2) + "\n", encoding="utf-8")
     return out
+
+
+def _check_out(out: str | None, scenario, names: Sequence[str]) -> tuple[str, ...]:
+    """Refuse a bad ``--out`` folder before any work (:mod:`simulator.io.output`); returns
+    the scenario's input files, never to be written over (none without ``--out``)."""
+    if not out:
+        return ()
+    from simulator.io.output import check_output_dir, input_files
+
+    inputs = input_files(scenario)
+    check_output_dir(out, names, inputs)
+    return inputs
 
 
 def _tolerance(text: str) -> float:
@@ -268,24 +295,28 @@ def cmd_run(args) -> int:
     from simulator.study import solve_scenario
 
     near = _tolerance(args.near)
-    scenario = _load(args.file, args.sources, args.strict)
+    scenario = _load(args.file, args.sources, args.strict, confine=args.confine)
+    inputs = _check_out(args.out, scenario, RUN_FILES)
     study = solve_scenario(scenario, args.method, near)
     data = result_json(study)
     doc = build_document(study)
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(jsonsafe.dumps(data, indent=2))
     else:
         print(doc.text(), end="")
     if args.out:
+        from simulator.io.output import replacing_dir
         from simulator.plots.files import write_figures
 
-        out = _write_json(args.out, "result.json", data)
-        figures = write_figures(study, out)
-        md = doc.markdown()
-        md += "\n## Figures\n\n" + "\n\n".join(
-            f"![{f.stem.replace('_', ' ')}]({f.name})" for f in figures if f.suffix == ".png"
-        )
-        (out / "report.md").write_text(md + "\n", encoding="utf-8")
+        with replacing_dir(args.out, RUN_FILES, inputs) as tmp:  # all files or none
+            _write_json(tmp, "result.json", data)
+            figures = write_figures(study, tmp)
+            md = doc.markdown()
+            md += "\n## Figures\n\n" + "\n\n".join(
+                f"![{f.stem.replace('_', ' ')}]({f.name})" for f in figures if f.suffix == ".png"
+            )
+            (tmp / "report.md").write_text(md + "\n", encoding="utf-8")
+        out = Path(args.out)
         if not args.json:
             print(
                 f"\nWrote {out / 'report.md'}, {out / 'result.json'} and "
@@ -301,7 +332,8 @@ def cmd_explain(args) -> int:
     for option in ("max_size", "top", "trades"):
         if getattr(args, option) < 1:
             raise UsageError(f"--{option.replace('_', '-')} must be at least 1")
-    scenario = _load(args.file, args.sources, args.strict)
+    scenario = _load(args.file, args.sources, args.strict, confine=args.confine)
+    inputs = _check_out(args.out, scenario, EXPLAIN_FILES)
     explanation = explain(
         scenario.model(),
         max_size=args.max_size,
@@ -312,35 +344,40 @@ def cmd_explain(args) -> int:
     data = explanation_json(scenario, explanation)
     doc = explain_document(scenario, explanation)
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(jsonsafe.dumps(data, indent=2))
     else:
         print(doc.text(), end="")
     if args.out:
+        from simulator.io.output import replacing_dir
         from simulator.plots.files import write_graph
 
-        out = _write_json(args.out, "explain.json", data)
-        figures = write_graph(explanation.graph, out)
-        md = (
-            doc.markdown()
-            + "\n## Figure\n\n"
-            + "".join(
-                f"![who could agree with whom]({f.name})\n" for f in figures if f.suffix == ".png"
+        with replacing_dir(args.out, EXPLAIN_FILES, inputs) as tmp:  # all files or none
+            _write_json(tmp, "explain.json", data)
+            figures = write_graph(explanation.graph, tmp)
+            md = (
+                doc.markdown()
+                + "\n## Figure\n\n"
+                + "".join(
+                    f"![who could agree with whom]({f.name})\n"
+                    for f in figures
+                    if f.suffix == ".png"
+                )
             )
-        )
-        (out / "explain.md").write_text(md, encoding="utf-8")
+            (tmp / "explain.md").write_text(md, encoding="utf-8")
+        out = Path(args.out)
         if not args.json:
             print(f"\nWrote {out / 'explain.md'}, {out / 'explain.json'} and the graph to {out}/")
     return 0
 
 
 def cmd_check(args) -> int:
-    from simulator.errors import ScenarioError
+    from simulator.errors import ScenarioError, one_line
     from simulator.report.text import provenance_counts
 
     failed = False
     for path in args.files:
         try:
-            scenario = _load(path, args.sources, args.strict)
+            scenario = _load(path, args.sources, args.strict, confine=args.confine)
         except ScenarioError as err:
             failed = True
             print(str(err), file=sys.stderr)
@@ -349,7 +386,8 @@ def cmd_check(args) -> int:
         for w in prov.warnings:
             print(f"warning: {w}", file=sys.stderr)
         print(
-            f"{path}: ok ({len(scenario.issues)} issues, {len(scenario.parties)} parties; "
+            f"{one_line(path)}: ok ({len(scenario.issues)} issues, "
+            f"{len(scenario.parties)} parties; "
             f"{provenance_counts(prov)}; weights: {provenance_counts(prov, weights=True)})"
         )
     return 2 if failed else 0
@@ -383,6 +421,8 @@ def _parse_settings(scenario, settings: Sequence[str]) -> dict[str, str | float]
                 raise UsageError(
                     f"--set {item!r}: {name} must lie in [{issue.low:g}, {issue.high:g}]"
                 )
+            if issue.integer and not x.is_integer():
+                raise UsageError(f"--set {item!r}: {name} takes an integer (integer: true)")
             fixed[name] = x
     return fixed
 
@@ -392,7 +432,7 @@ def cmd_evaluate(args) -> int:
     from simulator.report.jsonout import evaluation_json
     from simulator.report.text import evaluation_document
 
-    scenario = _load(args.file, args.sources)
+    scenario = _load(args.file, args.sources, confine=args.confine)
     if args.proposal is not None:
         if args.proposal not in scenario.proposals:
             known = ", ".join(scenario.proposals) or "none"
@@ -404,14 +444,15 @@ def cmd_evaluate(args) -> int:
     model = scenario.model()
     evaluation = evaluate(model, outcome, max_outcomes=scenario.max_outcomes)
     if args.json:
-        print(json.dumps(evaluation_json(evaluation), indent=2))
+        print(jsonsafe.dumps(evaluation_json(evaluation), indent=2))
     else:
         print(evaluation_document(model, title, evaluation).text(), end="")
     return 0
 
 
 def cmd_simulate(args) -> int:
-    scenario = _load(args.file, args.sources)
+    scenario = _load(args.file, args.sources, confine=args.confine)
+    inputs = _check_out(args.out, scenario, SIMULATE_FILES)
     strategies: dict[str, str] = {}
     for item in args.strategy:
         party, sep, name = item.partition("=")
@@ -441,7 +482,7 @@ def cmd_simulate(args) -> int:
         "distance_kalai": sim.distance_kalai,
     }
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(jsonsafe.dumps(result, indent=2))
     else:
         who = ", ".join(f"{p}={s}" for p, s in sim.strategies.items())
         print(f"{scenario.name}: {sim.protocol} protocol, {who}")
@@ -458,11 +499,14 @@ def cmd_simulate(args) -> int:
         else:
             print(f"No agreement within {args.rounds} rounds.")
     if args.out:
+        from simulator.io.output import replacing_dir
         from simulator.plots.files import write_offers
 
-        out = _write_json(args.out, "result.json", result)
-        sim.trace.to_csv(out / "trace.csv", index=False)
-        write_offers(sim, model, out)
+        with replacing_dir(args.out, SIMULATE_FILES, inputs) as tmp:  # all files or none
+            _write_json(tmp, "result.json", result)
+            sim.trace.to_csv(tmp / "trace.csv", index=False)
+            write_offers(sim, model, tmp)
+        out = Path(args.out)
         if not args.json:
             print(f"Wrote trace.csv, result.json and offers.png/svg to {out}/")
     return 0
@@ -494,10 +538,10 @@ def cmd_import_genius(args) -> int:
     if problems:
         raise ScenarioError(problems)
     scenario = to_scenario_dict(domain, profiles, args.parties, name=args.name)
-    try:
-        write_scenario_yaml(scenario, args.output)
-    except OSError as err:
-        raise UsageError(f"cannot write {args.output}: {err.strerror or err}") from None
+    from simulator.io.output import replacing_file
+
+    with replacing_file(args.output, [args.domain, *args.profiles]) as tmp:  # never an input
+        write_scenario_yaml(scenario, tmp)
     checked = _load(args.output, (), strict=True)
     print(
         f"Wrote {args.output}: {len(checked.issues)} issues, "
@@ -507,14 +551,11 @@ def cmd_import_genius(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    import secrets
+    import math
     import time
 
-    import numpy as np
-
-    from simulator.sweeps import parse_path, plan, sweep_model
-    from simulator.sweeps.parallel import result_columns, run_sweep
-    from simulator.sweeps.store import fingerprint, open_store, read_plan, read_results
+    from simulator.sweeps import parse_path
+    from simulator.sweeps.api import plan_size
 
     started = time.perf_counter()
     vary: dict[str, list] = {}
@@ -532,6 +573,8 @@ def cmd_sweep(args) -> int:
             ) from None
         if n < 1:
             raise UsageError(f"--vary {item!r}: N must be at least 1")
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise UsageError(f"--vary {item!r}: LO and HI must be finite numbers")
         try:
             parse_path(path.strip())
         except ValueError as err:
@@ -550,12 +593,37 @@ def cmd_sweep(args) -> int:
             raise UsageError(f"{name} must be at least 1, not {value}")
     if args.scheduler and args.workers:
         raise UsageError("give --workers (a local cluster) or --scheduler, not both")
+    try:
+        plan_size({p: n for p, (_, _, n) in vary.items()}, args.samples)
+    except ValueError as err:  # too many runs: refused before anything is built
+        raise UsageError(str(err)) from None
+    scenario = _load(args.file, args.sources, confine=args.confine)
+    from simulator.io.output import check_not_input, input_files
+    from simulator.sweeps.store import lock_output, output_files
+
+    inputs = input_files(scenario)
+    for path in output_files(args.out):
+        check_not_input(path, inputs, "--out")
+    with lock_output(args.out):  # one writer at a time, for the whole sweep
+        return _sweep(args, scenario, vary, started)
+
+
+def _sweep(args, scenario, vary: dict[str, list], started: float) -> int:
+    """``zopa sweep`` once the options are checked, with the output's lock held."""
+    import secrets
+    import time
+
+    import numpy as np
+
+    from simulator.sweeps import plan, sweep_model
+    from simulator.sweeps.parallel import result_columns, run_sweep
+    from simulator.sweeps.store import fingerprint, open_store, read_plan, read_results
+
     seed = args.seed
     if args.samples and seed is None:  # a fresh seed, recorded so that --resume finds it
         stored = read_plan(args.out) if args.resume else None
         seed = stored.get("seed") if stored else None
         seed = secrets.randbits(32) if seed is None else seed
-    scenario = _load(args.file, args.sources)
     values = {p: np.linspace(lo, hi, int(n)).tolist() for p, (lo, hi, n) in vary.items()}
     try:
         runs = list(enumerate(plan(scenario, values, args.samples, args.method, seed)))
@@ -643,18 +711,37 @@ COMMANDS = {
 }
 
 
+def _quietly(command, args) -> int:
+    """Run ``command(args)`` with :class:`RuntimeWarning` (numpy's overflow, invalid value,
+    division by zero, empty slice) kept off standard error: a user gets a result or a located
+    problem, never numeric noise. Scoped to the command; ``python -W ...`` (``sys.warnoptions``)
+    still decides, so ``python -W default::RuntimeWarning -m simulator ...`` shows them."""
+    import warnings
+
+    with warnings.catch_warnings():
+        if not sys.warnoptions:
+            warnings.simplefilter("ignore", RuntimeWarning)
+        return command(args)  # type: ignore[no-any-return]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    from simulator.errors import ZopaError
+    from simulator.errors import ScenarioError, ZopaError, one_line
+    from simulator.io.output import OutputError
+    from simulator.progress import shown
 
     try:
-        return COMMANDS[args.command](args)
-    except ZopaError as err:
-        print(str(err), file=sys.stderr)
+        with shown(sys.stderr.isatty()):  # progress bars on a terminal only
+            return _quietly(COMMANDS[args.command], args)
+    except (UsageError, OutputError) as err:
+        print(f"zopa {args.command}: {one_line(str(err))}", file=sys.stderr)
         return 2
-    except UsageError as err:
-        print(f"zopa {args.command}: {err}", file=sys.stderr)
+    except ZopaError as err:  # a ScenarioError is one escaped line per problem already
+        if isinstance(err, ScenarioError):
+            print(str(err), file=sys.stderr)
+        else:  # a size, a budget or the solver: one line, named like a usage error
+            print(f"zopa {args.command}: {one_line(str(err))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -664,8 +751,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as err:  # noqa: BLE001 -- the one place internal errors become text
         print(
-            f"zopa: internal error ({type(err).__name__}: {err}); this is a bug in zopa, "
-            f"please report it at {ISSUES_URL} with the scenario file",
+            f"zopa: internal error ({type(err).__name__}: {one_line(str(err))}); "
+            "this is a bug in zopa, "
+            f"please report it ({REPORTING}: the command, the scenario file, the output and "
+            "zopa --version)",
             file=sys.stderr,
         )
         return 1

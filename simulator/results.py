@@ -102,7 +102,9 @@ class Solution:
 
     ``objective`` is the concept's score at the outcome (for Nash the log of the weighted
     product, for Kalai-Smorodinsky the smallest share of an ideal gain, for egalitarian the
-    smallest gain, for utilitarian the sum of signatories' utilities).
+    smallest gain, for utilitarian the sum of signatories' utilities). ``tolerance`` bounds
+    how far the optimum may lie above it: 0 for enumeration (exact up to rounding); for the
+    MILP method the proven gap, at least the solver's tolerance (about 3e-9).
     """
 
     concept: str
@@ -111,6 +113,7 @@ class Solution:
     utilities: Mapping[str, float]
     gains: Mapping[str, float]
     objective: float
+    tolerance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -171,8 +174,10 @@ class Analysis:
     ``solutions`` maps each concept asked for (``nash``, ``kalai``, ``egalitarian``,
     ``utilitarian``) to its :class:`Solution`, or ``None`` where no zone exists; likewise
     ``lotteries`` (empty unless asked for). ``method`` says how it was solved:
-    ``"enumerate"`` (every outcome of the grid) or ``"milp"`` (mixed-integer programmes on
-    the true domains).
+    ``"enumerate"`` (every outcome of the grid) or ``"milp"`` (mixed-integer programmes);
+    ``on_grid`` which problem: every issue on its grid (enumeration, and the MILP under
+    ``method="auto"``), or -- false -- on its true domain (``method="milp"``: a continuous
+    issue's whole interval, an integer issue's every integer).
     """
 
     parties: tuple[str, ...]
@@ -184,6 +189,7 @@ class Analysis:
     solutions: Mapping[str, Solution | None]
     lotteries: Mapping[str, LotterySolution | None]
     method: str = "enumerate"
+    on_grid: bool = True
 
 
 @dataclass(frozen=True)

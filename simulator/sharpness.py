@@ -23,6 +23,7 @@ import numpy as np
 
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, DiscreteIssue, Model
 from simulator.model.space import DEFAULT_CHUNK
+from simulator.progress import task
 from simulator.results import Analysis, Sharpness
 from simulator.solvers.near import near_mask, objective
 
@@ -34,7 +35,8 @@ DEFAULT_NEAR = 0.01
 
 def refined_levels(model: Model) -> list[np.ndarray]:
     """Every issue's levels, with the midpoints added between a continuous issue's grid
-    points (``2n - 1`` points instead of ``n``); discrete issues unchanged.
+    points (``2n - 1`` points instead of ``n``; an integer issue only the midpoints that are
+    integers); discrete issues unchanged.
 
     >>> from simulator.model import ContinuousIssue, Party, IdealValue, compile_model
     >>> x = ContinuousIssue("x", 0, 10, grid=3)
@@ -49,6 +51,8 @@ def refined_levels(model: Model) -> list[np.ndarray]:
             out.append(levels)
         else:
             mids = (levels[:-1] + levels[1:]) / 2.0
+            if issue.integer:  # an integer issue stays on integers (every one, at most)
+                mids = mids[mids == np.floor(mids)]
             out.append(np.sort(np.concatenate([levels, mids])))
     return out
 
@@ -72,7 +76,7 @@ def sharpness(
         1% of the optimum; 0: exact ties only).
     refine : also re-solve on a twice-as-fine grid of the continuous issues (one more
         enumeration of a larger space; skipped when that space exceeds ``max_outcomes`` or
-        the automatic enumeration limit).
+        ``method="auto"`` would not enumerate it, :func:`~simulator.method_choice.choose_method`).
     chunk_size : outcomes evaluated at once.
     max_outcomes : the largest space to enumerate.
 
@@ -117,25 +121,27 @@ def sharpness(
     seen = {c: [np.zeros(len(v), dtype=bool) for v in model.level_values] for c in concepts}
     counts = dict.fromkeys(concepts, 0)
     lines = model.signatory_lines
-    for _, levels, u in model.evaluated(chunk_size, True):
-        assert levels is not None
-        gains = u[:, sig] - res[sig]
-        ok = (gains >= -ACCEPT_ATOL).all(axis=1)
-        if model.constraints or model.red_lines:
-            ok &= model.constraint_mask(levels) & ~model.red_line_breaks(levels)[:, lines].any(
-                axis=1
-            )
-        if not ok.any():
-            continue
-        g, lv = gains[ok], levels[ok]
-        for c in concepts:
-            score = objective(c, g, power=power, ideal=ideal, reservations=res[sig])
-            near = near_mask(c, score, optimum[c], tolerance)
-            if not near.any():
+    with task("finding near-optimal outcomes", model.space.count, "outcome") as advance:
+        for _, levels, u in model.evaluated(chunk_size, True):
+            assert levels is not None
+            advance(u.shape[0])
+            gains = u[:, sig] - res[sig]
+            ok = (gains >= -ACCEPT_ATOL).all(axis=1)
+            if model.constraints or model.red_lines:
+                ok &= model.constraint_mask(levels) & ~model.red_line_breaks(levels)[:, lines].any(
+                    axis=1
+                )
+            if not ok.any():
                 continue
-            counts[c] += int(near.sum())
-            for k, flags in enumerate(seen[c]):
-                flags[lv[near, k]] = True
+            g, lv = gains[ok], levels[ok]
+            for c in concepts:
+                score = objective(c, g, power=power, ideal=ideal, reservations=res[sig])
+                near = near_mask(c, score, optimum[c], tolerance)
+                if not near.any():
+                    continue
+                counts[c] += int(near.sum())
+                for k, flags in enumerate(seen[c]):
+                    flags[lv[near, k]] = True
     refined = _refined(model, analysis, concepts, max_outcomes) if refine else {}
     for c in concepts:
         chosen = analysis.solutions[c].outcome  # type: ignore[union-attr]
@@ -158,15 +164,19 @@ def _refined(
     model: Model, analysis: Analysis, concepts: Iterable[str], max_outcomes: int
 ) -> Mapping[str, tuple[dict, dict[str, int]]]:
     """Each concept's package on the twice-as-fine grid, with that grid's point counts."""
-    from simulator.analysis import AUTO_THRESHOLD, analyze
+    from simulator.analysis import analyze
+    from simulator.method_choice import choose_method
 
     if all(isinstance(i, DiscreteIssue) for i in model.issues):
         return {}
     levels = refined_levels(model)
     size = int(np.prod([len(v) for v in levels], dtype=object))
-    if size > min(max_outcomes, AUTO_THRESHOLD):
+    if size > max_outcomes:
         return {}
-    fine = analyze(model.recompiled(levels=levels), tuple(concepts), method="enumerate")
+    finer = model.recompiled(levels=levels)
+    if choose_method(finer).method != "enumerate":  # auto would not enumerate it: too slow
+        return {}
+    fine = analyze(finer, tuple(concepts), method="enumerate")
     points = {
         i.name: len(v) for i, v in zip(model.issues, levels) if not isinstance(i, DiscreteIssue)
     }

@@ -47,8 +47,11 @@ def explain(
     trades : trades kept per pair of signatories
         (:func:`~simulator.coalitions.logroll.logrolls`).
     max_outcomes : the graph and the package finder enumerate the space; larger spaces are
-        refused (:class:`~simulator.errors.SpaceTooLargeError`).
+        refused (:class:`~simulator.errors.SpaceTooLargeError`) before any work starts, as
+        is a trade search over too fine grids
+        (:data:`~simulator.coalitions.logroll.MAX_TRADE_WORK`).
     """
+    model.check_size(max_outcomes)
     pins = [r for r in model.constraints if isinstance(r, Condition)]
     unpinned = model.recompiled(
         constraints=[r for r in model.constraints if not isinstance(r, Condition)]

@@ -38,6 +38,7 @@ import numpy as np
 
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Model
 from simulator.model.space import DEFAULT_CHUNK
+from simulator.progress import task
 from simulator.solvers.zone import reported_slack
 
 __all__ = [
@@ -162,17 +163,19 @@ def coalition_zones(
     res = model.reservations
     best = np.full(len(groups), -np.inf)
     count = np.zeros(len(groups), dtype=np.int64)
-    for _, levels, u in model.evaluated(chunk_size):
-        allowed = model.constraint_mask(levels)
-        gains = u - res
-        broken = model.breaks_by_party(model.red_line_breaks(levels))
-        for k, c in enumerate(cols):
-            ok = allowed & ~broken[:, c].any(axis=1)
-            if not ok.any():
-                continue
-            worst = gains[ok][:, c].min(axis=1)
-            best[k] = max(best[k], float(worst.max()))
-            count[k] += int(np.count_nonzero(worst >= -ACCEPT_ATOL))
+    with task("scanning coalitions", model.space.count, "outcome") as advance:
+        for _, levels, u in model.evaluated(chunk_size):
+            advance(u.shape[0])
+            allowed = model.constraint_mask(levels)
+            gains = u - res
+            broken = model.breaks_by_party(model.red_line_breaks(levels))
+            for k, c in enumerate(cols):
+                ok = allowed & ~broken[:, c].any(axis=1)
+                if not ok.any():
+                    continue
+                worst = gains[ok][:, c].min(axis=1)
+                best[k] = max(best[k], float(worst.max()))
+                count[k] += int(np.count_nonzero(worst >= -ACCEPT_ATOL))
     out = []
     for g, b, n in zip(groups, best, count):
         slack = reported_slack(float(b) if np.isfinite(b) else None, n > 0, ACCEPT_ATOL)

@@ -44,7 +44,9 @@ any constraint or any red line of ``i`` or ``j`` whose issues all lie in ``{a, b
 other issues depend on how those are settled, and are not judged); the *from* assignment may,
 since it is a position (Ukraine's NATO membership, which Russia forbids).
 
-Every level quadruple of every issue pair is enumerated as an array. Trades are ranked by
+Every level quadruple of every issue pair is enumerated, as arrays in blocks (bounded memory);
+a search of more than ``MAX_TRADE_WORK`` quadruples is refused before it starts
+(:class:`~simulator.errors.SpaceTooLargeError`: coarsen the grids). Trades are ranked by
 ``min(Delta_i, Delta_j)``, then by ``Delta_i + Delta_j`` (gains rounded to 12 decimals), then
 by issue and level order; the best one per pair of issues is kept.
 
@@ -98,10 +100,13 @@ from simulator.coalitions.logroll_results import (
     PairPriorities,
     Trade,
 )
+from simulator.errors import SpaceTooLargeError
 from simulator.model import Implication, Model
 from simulator.model.compiled import UTILITY_DECIMALS
+from simulator.progress import task
 
 __all__ = [
+    "MAX_TRADE_WORK",
     "IssuePriority",
     "Move",
     "PairLinkage",
@@ -111,12 +116,17 @@ __all__ = [
     "importance",
     "logrolls",
     "pair_priorities",
+    "trade_work",
 ]
 
 #: A gain or loss smaller than this is no gain or loss.
 TOL = 1e-12
 #: Correlations at or beyond +-this make an issue's preferences "shared" / "opposed".
 ALIGNMENT_CUT = 0.5
+#: The most level quadruples the trade search examines (:func:`trade_work`); about ten
+#: seconds of work. Two continuous issues of 101 grid points and one pair of signatories need
+#: 101^4 ~ 1.04e8; the default grid of 11 needs 14,641 per pair of issues.
+MAX_TRADE_WORK = 200_000_000
 
 
 def contributions(model: Model, k: int) -> np.ndarray:
@@ -170,7 +180,11 @@ def _priorities(model: Model, tables, i: int, j: int) -> PairPriorities:
 
 
 def logrolls(
-    model: Model, parties: Sequence[str] | None = None, top: int = 5
+    model: Model,
+    parties: Sequence[str] | None = None,
+    top: int = 5,
+    *,
+    max_work: int = MAX_TRADE_WORK,
 ) -> tuple[PairLinkage, ...]:
     """Priorities and the ``top`` best two-issue trades of every pair of ``parties``.
 
@@ -179,12 +193,19 @@ def logrolls(
     model : a compiled model.
     parties : party names; pairs are taken in this order. Default: the signatories.
     top : how many trades to keep per pair (the best per pair of issues, best first).
+    max_work : the most level quadruples to examine (:func:`trade_work`), checked before
+        any is; memory stays bounded whatever the grids.
 
     Returns
     -------
     tuple of PairLinkage
         One per pair ``(parties[p], parties[q])``, ``p < q``; a pair's ``trades`` is empty when
         no logroll raises both.
+
+    Raises
+    ------
+    SpaceTooLargeError
+        When the search would examine more than ``max_work`` level quadruples.
     """
     if top < 0:
         raise ValueError("top must be non-negative")
@@ -193,56 +214,117 @@ def logrolls(
         if parties is None
         else list(parties)
     )
+    _check_work(model, len(names) * (len(names) - 1) // 2, max_work)
     tables = [contributions(model, k) for k in range(len(model.issues))]
-    return tuple(
-        PairLinkage(
-            (a, b),
-            _priorities(model, tables, *_pair(model, a, b)),
-            _trades(model, tables, a, b, top),
+    pairs = list(combinations(names, 2))
+    with task("searching for trades", trade_work(model, len(pairs)), "move") as advance:
+        return tuple(
+            PairLinkage(
+                (a, b),
+                _priorities(model, tables, *_pair(model, a, b)),
+                _trades(model, tables, a, b, top, advance),
+            )
+            for a, b in pairs
         )
-        for a, b in combinations(names, 2)
-    )
 
 
 # -- the trades of one pair --------------------------------------------------------------------
 
 
-def _trades(model: Model, tables, a: str, b: str, top: int) -> tuple[Trade, ...]:
+def trade_work(model: Model, n_pairs: int = 1) -> int:
+    """How many level quadruples ``(l_a, l_a', l_b, l_b')`` the trade search examines for
+    ``n_pairs`` pairs of parties: ``n_pairs * sum over issue pairs of (L_a L_b)^2``."""
+    sizes = [len(v) for v in model.level_values]
+    return n_pairs * sum((x * y) ** 2 for x, y in combinations(sizes, 2))
+
+
+def _check_work(model: Model, n_pairs: int, limit: int) -> None:
+    work = trade_work(model, n_pairs)
+    if work <= limit:
+        return
+    sizes = {i.name: len(v) for i, v in zip(model.issues, model.level_values)}
+    a, b = sorted(sizes, key=sizes.__getitem__, reverse=True)[:2]
+    raise SpaceTooLargeError(
+        work,
+        limit,
+        f"the search for trades would compare {work:,} pairs of moves ({n_pairs} pair"
+        f"{'s' if n_pairs != 1 else ''} of signatories; {a} has {sizes[a]:,} levels, {b} "
+        f"{sizes[b]:,}), more than its limit of {limit:,}; give the continuous issues a "
+        "coarser grid",
+    )
+
+
+def _trades(model: Model, tables, a: str, b: str, top: int, advance) -> tuple[Trade, ...]:
     i, j = _pair(model, a, b)
-    # per issue: change of (u_i, u_j) from level l to level l', shape (L, L, 2)
-    deltas = [t[None, :, [i, j]] - t[:, None, [i, j]] for t in tables]
+    pair_tables = [t[:, [i, j]] for t in tables]  # per issue: (L, 2) contributions of i, j
     found = []
     for x, y in combinations(range(len(model.issues)), 2):
-        best = _best(deltas[x], deltas[y], _to_allowed(model, x, y, (i, j)))
+        best = _best(pair_tables[x], pair_tables[y], _to_allowed(model, x, y, (i, j)))
+        advance((len(tables[x]) * len(tables[y])) ** 2)
         if best is not None:
             found.append((best, x, y))
     found.sort(key=lambda f: (-f[0][0], -f[0][1], f[1], f[2]))
-    return tuple(_trade(model, (i, j), deltas, x, y, q) for (_, _, q), x, y in found[:top])
+    return tuple(_trade(model, (i, j), pair_tables, x, y, q) for (_, _, q), x, y in found[:top])
 
 
-def _best(da: np.ndarray, db: np.ndarray, allowed: np.ndarray):
+#: Level quadruples of one issue pair evaluated at once (bounds the memory of the search).
+_CHUNK = 1 << 18
+
+
+def _moves(t: np.ndarray, rows: slice | None = None) -> np.ndarray:
+    """Change of the pair's contributions from level ``l`` to level ``l'``: ``(L, L, 2)``
+    (the rows ``l`` in ``rows`` only)."""
+    return t[None, :, :] - t[rows if rows is not None else slice(None), None, :]
+
+
+def _best(ta: np.ndarray, tb: np.ndarray, allowed: np.ndarray):
     """The best trade on issues ``(a, b)``: ``(worst gain, total gain, (la, la', lb, lb'))``,
-    or None. ``da``, ``db``: per-move changes ``(L, L, 2)``; ``allowed``: ``(La, Lb)``."""
-    first_gives_a, second_gives_a = _gives(da)
+    or None. ``ta``, ``tb``: the pair's contributions per level ``(L, 2)``; ``allowed``:
+    ``(La, Lb)``. The level quadruples are examined in blocks of ``l_a`` (memory bounded by
+    ``_CHUNK``); across blocks the first best is kept, as over the whole array."""
+    db = _moves(tb)
     first_gives_b, second_gives_b = _gives(db)
-    if not (
-        (first_gives_a.any() and second_gives_b.any())
-        or (second_gives_a.any() and first_gives_b.any())
-    ):
+    if not (first_gives_b.any() or second_gives_b.any()):
         return None
-    ok = (first_gives_a[:, :, None, None] & second_gives_b[None, None]) | (
-        second_gives_a[:, :, None, None] & first_gives_b[None, None]
-    )
-    gains = np.round(da[:, :, None, None, :] + db[None, None, :, :, :], UTILITY_DECIMALS)
-    ok &= allowed[None, :, None, :] & (gains > TOL).all(axis=-1)
-    flat = np.flatnonzero(ok)
-    if flat.size == 0:
-        return None
-    g = gains.reshape(-1, 2)[flat]
-    worst, total = g.min(axis=1), g[:, 0] + g[:, 1]
-    pick = np.lexsort((-total, -worst))[0]  # stable: ties go to the first level quadruple
-    quad = tuple(int(v) for v in np.unravel_index(flat[pick], ok.shape))
-    return float(worst[pick]), float(total[pick]), quad
+    dbi, dbj = db[..., 0][None, None], db[..., 1][None, None]
+    la_n, lb_n = ta.shape[0], tb.shape[0]
+    rows = max(1, _CHUNK // (la_n * lb_n * lb_n))
+    best = None
+    for r0 in range(0, la_n, rows):
+        da = _moves(ta, slice(r0, r0 + rows))
+        first_gives_a, second_gives_a = _gives(da)
+        if not (
+            (first_gives_a.any() and second_gives_b.any())
+            or (second_gives_a.any() and first_gives_b.any())
+        ):
+            continue
+        ok = (first_gives_a[:, :, None, None] & second_gives_b[None, None]) | (
+            second_gives_a[:, :, None, None] & first_gives_b[None, None]
+        )
+        ok &= allowed[None, :, None, :]
+        # a gain rounds above TOL only if it exceeds TOL / 2: round the candidates only
+        gi = da[..., 0][:, :, None, None] + dbi
+        ok &= gi > TOL / 2
+        gj = da[..., 1][:, :, None, None] + dbj
+        ok &= gj > TOL / 2
+        flat = np.flatnonzero(ok)
+        wi = np.round(gi.ravel()[flat], UTILITY_DECIMALS)
+        wj = np.round(gj.ravel()[flat], UTILITY_DECIMALS)
+        keep = (wi > TOL) & (wj > TOL)
+        flat, wi, wj = flat[keep], wi[keep], wj[keep]
+        if flat.size == 0:
+            continue
+        worst, total = np.minimum(wi, wj), wi + wj
+        top = np.flatnonzero(worst == worst.max())
+        pick = top[np.argmax(total[top])]  # the first of the best: ties go to the first quadruple
+        if best is None or (worst[pick], total[pick]) > (best[0], best[1]):
+            quad = np.unravel_index(flat[pick], ok.shape)
+            best = (
+                float(worst[pick]),
+                float(total[pick]),
+                (r0 + int(quad[0]), *(int(v) for v in quad[1:])),
+            )
+    return best
 
 
 def _gives(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -272,10 +354,10 @@ def _to_allowed(model: Model, a: int, b: int, owners: tuple[int, int]) -> np.nda
     return ok
 
 
-def _trade(model: Model, pair: tuple[int, int], deltas, a: int, b: int, quad) -> Trade:
+def _trade(model: Model, pair: tuple[int, int], tables, a: int, b: int, quad) -> Trade:
     names = (model.parties[pair[0]].name, model.parties[pair[1]].name)
     moves = tuple(
-        _move(model, names, deltas[k], k, quad[2 * s], quad[2 * s + 1])
+        _move(model, names, tables[k], k, quad[2 * s], quad[2 * s + 1])
         for s, k in enumerate((a, b))
     )
     issues = {model.issues[a].name, model.issues[b].name}
@@ -285,7 +367,10 @@ def _trade(model: Model, pair: tuple[int, int], deltas, a: int, b: int, quad) ->
         for inter in model.parties[p].interactions
         for c in inter.when
     )
-    gains = np.round(deltas[a][quad[0], quad[1]] + deltas[b][quad[2], quad[3]], UTILITY_DECIMALS)
+    gains = np.round(
+        (tables[a][quad[1]] - tables[a][quad[0]]) + (tables[b][quad[3]] - tables[b][quad[2]]),
+        UTILITY_DECIMALS,
+    )
     return Trade(
         names,
         (_label(model.parties[pair[0]]), _label(model.parties[pair[1]])),
@@ -295,8 +380,8 @@ def _trade(model: Model, pair: tuple[int, int], deltas, a: int, b: int, quad) ->
     )
 
 
-def _move(model: Model, names, d: np.ndarray, k: int, frm: int, to: int) -> Move:
-    changes = _floats(np.round(d[frm, to], UTILITY_DECIMALS))
+def _move(model: Model, names, t: np.ndarray, k: int, frm: int, to: int) -> Move:
+    changes = _floats(np.round(t[to] - t[frm], UTILITY_DECIMALS))
     issue = model.issues[k]
     return Move(
         issue.name,

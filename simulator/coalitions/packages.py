@@ -44,16 +44,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from math import comb
 
 import numpy as np
 
 from simulator.coalitions.concede import concede
 from simulator.coalitions.logroll import contributions
 from simulator.coalitions.package_results import Concession, Package, PackageSearch
+from simulator.errors import SpaceTooLargeError
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Condition, Model
 from simulator.model.space import DEFAULT_CHUNK
+from simulator.progress import task
 
-__all__ = ["Concession", "Package", "PackageSearch", "find_packages"]
+__all__ = [
+    "MAX_PACKAGE_WORK",
+    "Concession",
+    "Package",
+    "PackageSearch",
+    "find_packages",
+    "package_work",
+]
+
+#: The most combinations of concessions the package search examines (:func:`package_work`):
+#: a few seconds. 2,000 red lines give 2 million pairs; 50 red lines and 4 signatories, 1,661.
+MAX_PACKAGE_WORK = 200_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,48 +124,50 @@ def _scan(model: Model, lines, pinned, pin_idx, subsets, chunk_size) -> _Groups:
     radix = np.array([2] * len(lines) + [len(model.level_values[k]) for k in pinned], np.int64)
     packed = float(np.prod(radix.astype(float))) < 2.0**62
     place = np.cumprod(np.r_[1, radix]).astype(np.int64)[:-1] if packed else None
-    for start, levels, u in model.evaluated(chunk_size):
-        ok = rest.constraint_mask(levels)
-        rows = start + np.flatnonzero(ok)
-        levels = levels[ok]
-        if not rows.size:
-            continue
-        gains = u[ok][:, sig] - res
-        key = np.hstack(
-            [model.red_line_breaks(levels)[:, lines].astype(np.int64), levels[:, pinned]]
-        )
-        if packed:  # one int64 per outcome: sorting it is far quicker than unique rows
-            code, inv = np.unique(key @ place, return_inverse=True)
-            uniq = (code[:, None] // place) % radix
-        else:
-            uniq, inv = np.unique(key, axis=0, return_inverse=True)
-        inv = inv.reshape(-1)
-        n = uniq.shape[0]
-        order = np.argsort(inv, kind="stable")
-        starts = np.searchsorted(inv[order], np.arange(n))
-        top = np.maximum.reduceat(gains.min(axis=1)[order], starts)
-        low = np.full((n, len(subsets)), np.inf)
-        low_row = np.full((n, len(subsets)), -1, dtype=np.int64)
-        accept = gains >= -ACCEPT_ATOL
-        for q, members in enumerate(subsets):
-            others = [i for i in range(s) if i not in members]
-            total = np.clip(-gains[:, list(members)], 0.0, None).sum(axis=1)
-            total[~accept[:, others].all(axis=1)] = np.inf
-            neg, at = _group_extreme(order, starts, -total)
-            low[:, q], low_row[:, q] = -neg, at
-        for g in range(n):
-            k = uniq[g].tobytes()
-            if k not in index:
-                index[k] = len(keys)
-                keys.append(uniq[g])
-                best.append(-np.inf)
-                cut.append(np.full(len(subsets), np.inf))
-                cut_row.append(np.full(len(subsets), -1, dtype=np.int64))
-            j = index[k]
-            best[j] = max(best[j], float(top[g]))
-            better = low[g] < cut[j]
-            cut[j][better] = low[g][better]
-            cut_row[j][better] = rows[low_row[g][better]]
+    with task("scanning for packages", model.space.count, "outcome") as advance:
+        for start, levels, u in model.evaluated(chunk_size):
+            advance(u.shape[0])
+            ok = rest.constraint_mask(levels)
+            rows = start + np.flatnonzero(ok)
+            levels = levels[ok]
+            if not rows.size:
+                continue
+            gains = u[ok][:, sig] - res
+            key = np.hstack(
+                [model.red_line_breaks(levels)[:, lines].astype(np.int64), levels[:, pinned]]
+            )
+            if packed:  # one int64 per outcome: sorting it is far quicker than unique rows
+                code, inv = np.unique(key @ place, return_inverse=True)
+                uniq = (code[:, None] // place) % radix
+            else:
+                uniq, inv = np.unique(key, axis=0, return_inverse=True)
+            inv = inv.reshape(-1)
+            n = uniq.shape[0]
+            order = np.argsort(inv, kind="stable")
+            starts = np.searchsorted(inv[order], np.arange(n))
+            top = np.maximum.reduceat(gains.min(axis=1)[order], starts)
+            low = np.full((n, len(subsets)), np.inf)
+            low_row = np.full((n, len(subsets)), -1, dtype=np.int64)
+            accept = gains >= -ACCEPT_ATOL
+            for q, members in enumerate(subsets):
+                others = [i for i in range(s) if i not in members]
+                total = np.clip(-gains[:, list(members)], 0.0, None).sum(axis=1)
+                total[~accept[:, others].all(axis=1)] = np.inf
+                neg, at = _group_extreme(order, starts, -total)
+                low[:, q], low_row[:, q] = -neg, at
+            for g in range(n):
+                k = uniq[g].tobytes()
+                if k not in index:
+                    index[k] = len(keys)
+                    keys.append(uniq[g])
+                    best.append(-np.inf)
+                    cut.append(np.full(len(subsets), np.inf))
+                    cut_row.append(np.full(len(subsets), -1, dtype=np.int64))
+                j = index[k]
+                best[j] = max(best[j], float(top[g]))
+                better = low[g] < cut[j]
+                cut[j][better] = low[g][better]
+                cut_row[j][better] = rows[low_row[g][better]]
     r = len(lines)
     k_arr = np.array(keys, dtype=np.int64).reshape(len(keys), r + len(pinned))
     return _Groups(
@@ -170,6 +186,7 @@ def find_packages(
     top: int = 5,
     chunk_size: int = DEFAULT_CHUNK,
     max_outcomes: int = MAX_OUTCOMES,
+    max_work: int = MAX_PACKAGE_WORK,
 ) -> PackageSearch:
     """The smallest sets of concessions that open a closed zone, ranked by cost.
 
@@ -179,6 +196,8 @@ def find_packages(
     max_size : the most concessions in a package (every combination up to this size is
         examined, exactly).
     top : how many packages to return (and re-solve for their Nash agreement).
+    max_work : the most combinations to examine (:func:`package_work`); more is refused
+        (:class:`~simulator.errors.SpaceTooLargeError`) before the space is scanned.
 
     Returns
     -------
@@ -210,6 +229,17 @@ def find_packages(
     s = sig_idx.size
     lines = model.signatory_lines
     pin_idx, pinned, pin_masks = _pins(model)
+    n_fixes = sum(int((~pin_masks[k]).sum()) for k in pinned)
+    work = package_work(len(lines) + n_fixes, s, max_size)
+    if work > max_work:
+        raise SpaceTooLargeError(
+            work,
+            max_work,
+            f"the search for packages of up to {max_size} concessions would examine {work:,} "
+            f"combinations ({len(lines)} red lines and {n_fixes} other settlements of pinned "
+            f"issues to drop or make), more than its limit of {max_work:,}; look for smaller "
+            "packages (zopa explain --max-size 1)",
+        )
     subsets = [c for k in range(1, min(max_size, s) + 1) for c in combinations(range(s), k)]
     groups = _scan(model, lines, pinned, pin_idx, subsets, chunk_size)
     pin_ok = (
@@ -218,9 +248,11 @@ def find_packages(
         else np.ones((groups.best.size, 0), dtype=bool)
     )
 
+    n_broken = groups.breaks.sum(axis=1)
+
     def allowed(dropped: Sequence[int], fixed: dict[int, int]) -> np.ndarray:
-        keep = [j for j in range(len(lines)) if j not in dropped]
-        ok = ~groups.breaks[:, keep].any(axis=1)
+        # no red line broken but the dropped ones (which are distinct)
+        ok = groups.breaks[:, list(dropped)].sum(axis=1) == n_broken
         for p in range(len(pinned)):
             ok &= groups.pinned[:, p] == fixed[p] if p in fixed else pin_ok[:, p]
         return ok
@@ -286,6 +318,18 @@ def find_packages(
         len(found),
         packages,
     )
+
+
+def package_work(candidates: int, signatories: int, max_size: int) -> int:
+    """How many combinations the package search examines: every set of at most ``max_size``
+    concessions, of which ``n_cut`` are reservation cuts (a set of ``n_cut`` signatories) and
+    the rest among ``candidates`` (red lines to drop, pinned issues to settle otherwise)."""
+    total = 0
+    for size in range(1, max_size + 1):
+        for n_cut in range(0, size + 1):
+            cut_sets = 1 if n_cut == 0 else comb(signatories, n_cut)
+            total += comb(candidates, size - n_cut) * cut_sets
+    return total
 
 
 def _dominated(ids: frozenset, cost: float, costs: dict[frozenset, float]) -> bool:

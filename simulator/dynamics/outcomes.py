@@ -18,10 +18,44 @@ import numpy as np
 
 from simulator.model.compiled import ACCEPT_ATOL, Model
 
-__all__ = ["MAX_SIMULATED_OUTCOMES", "OutcomeTable", "outcome_table"]
+__all__ = [
+    "MAX_SIMULATED_BYTES",
+    "MAX_SIMULATED_OUTCOMES",
+    "OutcomeTable",
+    "check_memory",
+    "outcome_table",
+    "table_bytes",
+]
 
 #: Largest outcome space a simulation enumerates.
 MAX_SIMULATED_OUTCOMES = 5 * 10**6
+#: Largest memory a simulation's tables may take (estimated by :func:`table_bytes`, checked
+#: before anything is built).
+MAX_SIMULATED_BYTES = 2 * 2**30
+
+
+def table_bytes(model: Model, noise: float = 0.0) -> int:
+    """An upper estimate of the bytes a simulation holds per model: the outcome table
+    (levels, utilities, masks) and each signatory agent's arrays (its acceptable outcomes in
+    order of preference and their gains; with ``noise``, its own noisy beliefs)."""
+    k, p = len(model.issues), len(model.parties)
+    s = int(model.signatories.sum())
+    per = 8 * k + 8 * p + 2 * p + 1 + s * 8 * (2 + p)
+    if noise > 0:
+        per += s * 16 * p
+    return int(model.space.count) * per
+
+
+def check_memory(model: Model, noise: float = 0.0, limit: int = MAX_SIMULATED_BYTES) -> None:
+    """``ValueError`` if a simulation of ``model`` would need more than ``limit`` bytes."""
+    need = table_bytes(model, noise)
+    if need > limit:
+        raise ValueError(
+            f"simulating the talks on {model.space.count:,} outcomes with "
+            f"{len(model.parties)} parties would take about {need / 2**30:.1f} GiB of memory, "
+            f"more than the limit of {limit / 2**30:.0f} GiB -- reduce the options or "
+            "continuous grids"
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,7 +23,12 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis import analyze
-from simulator.dynamics.outcomes import OutcomeTable, outcome_table
+from simulator.dynamics.outcomes import (
+    MAX_SIMULATED_OUTCOMES,
+    OutcomeTable,
+    check_memory,
+    outcome_table,
+)
 from simulator.dynamics.protocols import PROTOCOLS, Transcript, alternating, mediated
 from simulator.dynamics.strategies import STRATEGIES, make_agent
 from simulator.model.compiled import Model
@@ -88,9 +93,12 @@ class _Setting:
         return None if u is None else np.array([u[n] for n in sig])
 
 
-def _setting(model: Model) -> _Setting:
+def _setting(model: Model, noise: float = 0.0) -> _Setting:
+    if model.space.count <= MAX_SIMULATED_OUTCOMES:  # else outcome_table says so
+        check_memory(model, noise)
     table = outcome_table(model)
-    sols = analyze(model, ("nash", "kalai")).solutions
+    # auto: a frontier too costly to enumerate (many signatories) is solved by MILP instead
+    sols = analyze(model, ("nash", "kalai"), method="auto").solutions
     static = {c: None if sols[c] is None else dict(sols[c].utilities) for c in ("nash", "kalai")}
     return _Setting(model, table, static)
 
@@ -160,7 +168,15 @@ def simulate(
     (True, {'x': 0.5})
     """
     return _run(
-        _setting(model), protocol, strategies, rounds, seed, noise, mediator, discount, start
+        _setting(model, noise),
+        protocol,
+        strategies,
+        rounds,
+        seed,
+        noise,
+        mediator,
+        discount,
+        start,
     )
 
 
@@ -287,7 +303,7 @@ def monte_carlo(
     bad = set(choices) - set(STRATEGIES)
     if bad:
         raise ValueError(f"unknown strategies {sorted(bad)}; known: {', '.join(STRATEGIES)}")
-    setting = _setting(model)
+    setting = _setting(model, noise)
     rng = np.random.default_rng(seed)
     sig = [n for n, s in zip(model.party_names, model.signatories) if s]
     rows = []

@@ -55,6 +55,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
         metavar="DIR",
         help="directory to look for source documents in (repeatable; also $ZOPA_SOURCES)",
     )
+    ex.add_argument(
+        "--confine",
+        action="store_true",
+        help="refuse extends and source files outside the scenario's folder (for files "
+        "you did not write; also $ZOPA_CONFINE=1)",
+    )
     return ex
 
 
@@ -76,19 +82,27 @@ def cmd_explore(args) -> int:
     from pathlib import Path
 
     from simulator.cli import UsageError
-    from simulator.explorer.frames import compute_frames, frame_values, resolve_path
+    from simulator.explorer.frames import MAX_FRAMES, compute_frames, frame_values, resolve_path
     from simulator.explorer.page import render_html
+    from simulator.io.output import check_output_file, input_files, replacing_file
     from simulator.scenario import load
 
     started = time.perf_counter()
-    if args.frames < 1:
-        raise UsageError(f"--frames must be at least 1, not {args.frames}")
+    if not 1 <= args.frames <= MAX_FRAMES:
+        raise UsageError(
+            f"--frames must be at least 1 and at most {MAX_FRAMES:,} (each frame is solved, "
+            f"drawn and stored in the page), not {args.frames:,}"
+        )
     values = None
     if args.values is not None:
         values = _numbers(args.values, "--values", ",")
         if not values:
             raise UsageError("--values: give at least one number")
-    scenario = load(args.file, sources=args.sources)
+        if len(values) > MAX_FRAMES:
+            raise UsageError(f"--values: at most {MAX_FRAMES:,} values, not {len(values):,}")
+    scenario = load(args.file, sources=args.sources, confine=args.confine or None)
+    inputs = input_files(scenario)
+    check_output_file(args.output, inputs)  # before the work: never over an input
     from tqdm import tqdm
 
     try:
@@ -119,10 +133,8 @@ def cmd_explore(args) -> int:
     except ValueError as err:  # an unknown party, a path that names nothing, a bad value
         raise UsageError(str(err)) from None
     out = Path(args.output)
-    try:
-        out.write_text(render_html(explorer), encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot write {args.output}: {err.strerror or err}") from None
+    with replacing_file(out, inputs) as tmp:  # the whole page or the old file
+        tmp.write_text(render_html(explorer), encoding="utf-8")
     n = len(explorer.frames)
     opened = sum(f.exists for f in explorer.frames)
     print(

@@ -31,10 +31,11 @@ from simulator.analysis import analyze
 from simulator.model import ContinuousIssue, Model
 from simulator.scenario import Scenario
 from simulator.study import Study
-from simulator.sweeps.apply import parameter_value, with_parameters
+from simulator.sweeps.apply import check_domain, parameter_value, with_parameters
 from simulator.sweeps.params import parse_path
 
 __all__ = [
+    "MAX_FRAMES",
     "Explorer",
     "Frame",
     "compute_frames",
@@ -45,6 +46,11 @@ __all__ = [
 
 #: The concepts solved per frame: the two the utility-space picture marks.
 FRAME_CONCEPTS = ("nash", "kalai")
+
+#: The most frames one page holds: each is solved and drawn ahead of time, and its two figures
+#: are stored in the page (about 40 kB a frame on a small scenario; a slider of more
+#: positions than a screen has pixels shows nothing more).
+MAX_FRAMES = 1000
 
 #: Figure sizes in inches (the page scales them to its width).
 UTILITY_SPACE_SIZE = (9.0, 6.4)
@@ -235,7 +241,8 @@ def frame_values(
     Raises
     ------
     ValueError
-        A path that names nothing, fewer than one frame, or ``low > high``.
+        A path that names nothing, fewer than one frame or more than :data:`MAX_FRAMES`, or
+        ``low > high``.
 
     Examples
     --------
@@ -244,8 +251,8 @@ def frame_values(
     >>> frame_values(model, "parties.candidate.reservation", 5)
     (0.0, 0.25, 0.45, 0.75, 1.0)
     """
-    if frames < 1:
-        raise ValueError(f"frames must be at least 1, not {frames}")
+    if not 1 <= frames <= MAX_FRAMES:
+        raise ValueError(f"frames must be at least 1 and at most {MAX_FRAMES:,}, not {frames:,}")
     own = parameter_value(model, path)
     lo, hi = _default_bounds(model, path, own)
     lo = lo if low is None else float(low)
@@ -288,6 +295,7 @@ def _draw(study: Study, x: str, y: str, k: int) -> tuple[str, str]:
     from matplotlib.figure import Figure
 
     from simulator.plots.gap_chart import plot_gap
+    from simulator.plots.text import literal
     from simulator.plots.utility_space import plot_utility_space
 
     # Text stays text (small, selectable; the page gives the fonts), ids are stable.
@@ -297,11 +305,11 @@ def _draw(study: Study, x: str, y: str, k: int) -> tuple[str, str]:
         handles, labels = ax.get_legend_handles_labels()
         fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False)
         rows = -(-len(labels) // 2)
-        fig.tight_layout(rect=(0, (0.2 * rows + 0.15) / UTILITY_SPACE_SIZE[1], 1, 1))
+        literal(fig).tight_layout(rect=(0, (0.2 * rows + 0.15) / UTILITY_SPACE_SIZE[1], 1, 1))
         space = _svg(fig, f"f{k}u-")
         fig = Figure(figsize=(GAP_WIDTH, 2.2 + 0.7 * len(study.analysis.signatories)))
         plot_gap(study, ax=fig.subplots())
-        fig.tight_layout()
+        literal(fig).tight_layout()
         gap = _svg(fig, f"f{k}g-")
     return space, gap
 
@@ -357,8 +365,10 @@ def compute_frames(
     Raises
     ------
     ValueError
-        An unknown party, a path that names nothing, no values, or a value the party refuses
-        (a power that is not positive, a negative weight).
+        An unknown party, a path that names nothing, no values or more than
+        :data:`MAX_FRAMES`, or a value outside the parameter's domain (a reservation outside
+        ``[0, 1]``, a power that is not positive, a negative weight, an ideal outside its
+        issue's range: :func:`~simulator.sweeps.apply.check_domain`).
 
     Notes
     -----
@@ -385,6 +395,9 @@ def compute_frames(
         values = tuple(sorted(dict.fromkeys(float(v) for v in values)))
         if not values or not all(np.isfinite(values)):
             raise ValueError("give at least one finite value to explore")
+        if len(values) > MAX_FRAMES:
+            raise ValueError(f"at most {MAX_FRAMES:,} values, not {len(values):,}")
+    check_domain(model, {path: (min(values), max(values))})  # before any frame is solved
     x, y = _pair(model, path, x, y)
     sig = [n for n, s in zip(names, model.signatories) if s]
     out = []

@@ -14,7 +14,7 @@ from html import escape
 
 from simulator.explorer.frames import Explorer, Frame
 
-__all__ = ["format_slack", "format_value", "render_html"]
+__all__ = ["format_slack", "format_value", "render_html", "script_json"]
 
 MINUS = "\u2212"
 
@@ -48,6 +48,33 @@ def format_slack(slack: float | None) -> str:
     if slack >= 0:
         return f"+{slack:.3f}"
     return f"{MINUS}{-slack:.3f} (gap)"
+
+
+_SCRIPT_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(data) -> str:
+    r"""``data`` as JSON text safe inside an HTML ``<script>`` element.
+
+    An HTML parser reads a script's text looking for ``</script``, and after ``<!--`` followed
+    by ``<script`` it no longer ends the element at the next ``</script>``: a label holding
+    them would end, or swallow, the page's code. So every ``<``, ``>`` and ``&`` is written as
+    a JSON escape (``\u003c``, ...), as are U+2028 and U+2029 (line ends to older
+    JavaScript); ``JSON.parse`` reads back the same data, and no raw ``<`` is left.
+
+    >>> print(script_json({"label": "<!-- <script> a & b </script>"}))
+    {"label": "\u003c!-- \u003cscript\u003e a \u0026 b \u003c/script\u003e"}
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    for char, escaped in _SCRIPT_UNSAFE.items():  # JSON has none of them outside strings
+        text = text.replace(char, escaped)
+    return text
 
 
 def _status(frame: Frame) -> tuple[str, str]:
@@ -247,7 +274,7 @@ def render_html(explorer: Explorer) -> str:
     data = [{"open": f.exists, "own": f.own, "text": t} for f, t in zip(frames, texts)]
     now = texts[start]
     status_class = "open" if frames[start].exists else "closed"
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    payload = script_json(data)
     cells = "".join(
         f'<span class="cell {"open" if f.exists else "closed"}'
         f'{" own" if f.own else ""}{" current" if k == start else ""}" '

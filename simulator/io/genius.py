@@ -15,9 +15,11 @@ with weights normalised to sum to one, so the import is exact:
 
 1. discrete issues become discrete issues whose options are the item values, in the
    domain's order, and each party's ``values`` are its evaluations divided by their maximum;
-2. integer and real issues become continuous issues (``range`` = the issue's bounds; an
-   integer issue's ``grid`` is one point per integer when there are at most
-   ``integer_grid_limit`` of them), and the evaluator becomes ``points``: the clamped linear
+2. integer and real issues become continuous issues (``range`` = the issue's bounds); an
+   integer issue gets ``integer: true`` (only integers are valid: enumeration visits
+   integers, ``--method milp`` solves on every integer, a proposal must be an integer) and a
+   ``grid`` of one point per integer when there are at most ``integer_grid_limit`` of them,
+   else that many integers evenly spread. The evaluator becomes ``points``: the clamped linear
    function's end points and the points where it reaches 0 or 1 (a triangular evaluator its
    three corners, a constant evaluator a flat line), so zopa's piecewise-linear value equals
    GENIUS's at every number of the range;
@@ -70,6 +72,7 @@ from typing import Any
 from simulator.errors import Problem, ScenarioError
 from simulator.io.genius_read import Domain, Profile, read_domain, read_profile
 from simulator.io.genius_tree import GeniusIssue
+from simulator.model.issues import INTEGER_GRID
 
 __all__ = [
     "Domain",
@@ -118,7 +121,7 @@ def to_scenario_dict(
     names: Sequence[str] | None = None,
     *,
     name: str | None = None,
-    integer_grid_limit: int = 101,
+    integer_grid_limit: int = INTEGER_GRID,
     real_grid: int = 11,
 ) -> dict[str, Any]:
     """A zopa scenario (format 1, as plain data) for a GENIUS domain and its profiles.
@@ -130,7 +133,7 @@ def to_scenario_dict(
     names : the parties' names (default: the profile file names); made into identifiers.
     name : the scenario's name (default: the domain's objective name or file name).
     integer_grid_limit : an integer issue is enumerated at every integer when it has at most
-        this many, else at this many evenly spaced points.
+        this many, else at this many evenly spread integers.
     real_grid : points enumerated on a real issue.
 
     Returns
@@ -208,12 +211,13 @@ def _issue_entry(issue: GeniusIssue, integer_grid_limit: int, real_grid: int) ->
         low, high = int(issue.low), int(issue.high)
         count = high - low + 1
         entry["range"] = [low, high]
+        entry["integer"] = True
         entry["grid"] = min(count, integer_grid_limit)
         entry["description"] = (
             f"GENIUS integer issue, enumerated at every integer from {low} to {high}"
             if count <= integer_grid_limit
             else f"GENIUS integer issue ({count} integers), enumerated at "
-            f"{integer_grid_limit} evenly spaced points"
+            f"{integer_grid_limit} evenly spread integers (--method milp solves every integer)"
         )
     else:
         entry["range"] = [issue.low, issue.high]

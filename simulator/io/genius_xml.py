@@ -21,10 +21,10 @@ import math
 import os
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from xml.parsers import expat
 
 from simulator.errors import Problem, ScenarioError
+from simulator.scenario.files import MAX_SOURCE_BYTES, FileRefused, read_limited
 
 __all__ = ["XmlFile", "children"]
 
@@ -54,12 +54,10 @@ class XmlFile:
 
     def parse(self) -> ET.Element:
         """Parse the file; raise :class:`ScenarioError` if it is unreadable or not well formed."""
-        try:
-            data = Path(self.name).read_bytes()
-        except OSError as err:
-            self.problems.append(
-                Problem(self.name, None, None, "", f"cannot read the file: {err.strerror or err}")
-            )
+        try:  # a regular file within the limit: never a FIFO that blocks or /dev/zero
+            data = read_limited(self.name, MAX_SOURCE_BYTES)
+        except FileRefused as err:
+            self.problems.append(Problem(self.name, None, None, "", f"cannot read the file: {err}"))
             self.fail_if_problems()
         found = _DECLARATION.search(data)
         if found:

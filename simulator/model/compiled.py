@@ -247,6 +247,8 @@ class Model:
                     raise ValueError(
                         f"{name} = {x:g} is outside the range [{issue.low:g}, {issue.high:g}]"
                     )
+                if issue.integer and not x.is_integer():
+                    raise ValueError(f"{name} = {x:g} is not an integer (issue {name} takes one)")
                 levels[by_name[name]] = np.array([x])
         return self.recompiled(levels=levels)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.coalitions.graph import CompatibilityGraph
+from simulator.plots.text import literal
 
 __all__ = ["GraphData", "graph_data", "plot_compatibility_graph"]
 
@@ -150,4 +151,4 @@ def plot_compatibility_graph(graph: CompatibilityGraph, ax=None, data: GraphData
             va="top",
             fontsize=9,
         )
-    return ax
+    return literal(ax)

@@ -1,7 +1,8 @@
 """Writing a study's figures to a directory (PNG and SVG).
 
 Figures are made with :class:`matplotlib.figure.Figure` directly, not through pyplot: saving
-them needs no backend, and a notebook's own backend is left alone.
+them needs no backend, and a notebook's own backend is left alone. Every text is drawn as
+written (:func:`simulator.plots.text.literal`): a ``$`` in a label is a dollar sign.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from itertools import combinations
 from pathlib import Path
 
 from simulator.plots.gap_chart import plot_gap
+from simulator.plots.text import literal
 from simulator.plots.utility_space import plot_utility_space
 from simulator.study import Study
 
@@ -41,7 +43,7 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
         fig = Figure(figsize=(10.5, 6))
         ax = fig.subplots()
         plot_utility_space(study, *pairs[0], ax=ax)
-        fig.tight_layout()
+        literal(fig).tight_layout()
     else:  # one panel per pair, one legend for all
         cols = min(3, len(pairs))
         rows = -(-len(pairs) // cols)
@@ -54,11 +56,11 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
         fig.suptitle(study.scenario.name, fontsize=12)
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
-        fig.tight_layout(rect=(0, 0.9 / (5.5 * rows + 1.0) + 0.03, 1, 1))
+        literal(fig).tight_layout(rect=(0, 0.9 / (5.5 * rows + 1.0) + 0.03, 1, 1))
     written = _save(fig, out, "utility_space")
     fig = Figure(figsize=(10, 2.2 + 0.7 * len(study.analysis.signatories)))
     plot_gap(study, ax=fig.subplots())
-    fig.tight_layout()
+    literal(fig).tight_layout()
     return written + _save(fig, out, "bargaining_gap")
 
 
@@ -73,7 +75,7 @@ def write_graph(graph, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=(9, 8.5))
     plot_compatibility_graph(graph, ax=fig.subplots())
-    fig.tight_layout()
+    literal(fig).tight_layout()
     return _save(fig, out, "compatibility_graph")
 
 
@@ -88,5 +90,5 @@ def write_offers(sim, model, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=(10, 6))
     plot_offers(sim, model, ax=fig.subplots())
-    fig.tight_layout()
+    literal(fig).tight_layout()
     return _save(fig, out, "offers")

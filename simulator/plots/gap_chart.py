@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from simulator.plots.text import literal
 from simulator.study import Study
 
 __all__ = ["GapData", "gap_data", "plot_gap"]
@@ -97,4 +98,4 @@ def plot_gap(study: Study, ax=None, data: GapData | None = None):
     lines = [study.scenario.name, *verdict.split("\n")]
     ax.set_title("\n".join(textwrap.fill(line, 62) for line in lines), fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
-    return ax
+    return literal(ax)

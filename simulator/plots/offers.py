@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.plots.text import literal
+
 __all__ = ["OffersData", "offers_data", "plot_offers"]
 
 
@@ -124,4 +126,4 @@ def plot_offers(
     ax.set_ylabel(f"utility to {labels.get(d.y, d.y)}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
     ax.grid(True, alpha=0.3)
-    return ax
+    return literal(ax)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.plots.text import literal
 from simulator.sweeps.params import parse_path
 
 __all__ = [
@@ -176,6 +177,7 @@ def plot_slack_heatmap(
     bar.set_label(
         "slack  (blue > 0: margin, a zone exists;\nred < 0: bargaining gap, no zone)", fontsize=8
     )
+    literal(bar.ax)
     if d.changes_sign and min(d.slack.shape) >= 2:
         cs = ax.contour(d.xs, d.ys, d.slack, levels=[0.0], colors="black", linewidths=2)
         ax.clabel(cs, fmt={0.0: "slack = 0"}, fontsize=8, inline=True)
@@ -213,7 +215,7 @@ def plot_slack_heatmap(
             fontsize=7,
             va="top",
         )
-    return ax
+    return literal(ax)
 
 
 # -- tornado -----------------------------------------------------------------------------------
@@ -292,7 +294,7 @@ def plot_tornado(robustness, ax=None, data: TornadoData | None = None, top: int 
         framealpha=0.9,
     )
     ax.grid(True, axis="x", alpha=0.3)
-    return ax
+    return literal(ax)
 
 
 # -- slack distribution ------------------------------------------------------------------------
@@ -352,7 +354,7 @@ def plot_slack_distribution(df, ax=None, data: SlackDistributionData | None = No
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper left", framealpha=0.9)
     ax.grid(True, axis="y", alpha=0.3)
-    return ax
+    return literal(ax)
 
 
 # -- package frequency -------------------------------------------------------------------------
@@ -443,4 +445,4 @@ def plot_package_frequency(robustness, ax=None, data: PackageData | None = None)
     )
     ax.set_title("The most frequent Nash agreements" + (f"\n{note}" if note else ""), fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
-    return ax
+    return literal(ax)

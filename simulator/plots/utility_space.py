@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.compiled import ACCEPT_ATOL
+from simulator.plots.text import literal
 from simulator.study import Study
 
 __all__ = ["UtilitySpaceData", "plot_utility_space", "utility_space_data"]
@@ -230,4 +231,4 @@ def plot_utility_space(
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.9)
     ax.grid(True, alpha=0.3)
-    return ax
+    return literal(ax)

@@ -25,6 +25,7 @@ def _solution(s: Solution | None) -> dict[str, Any] | None:
         "utilities": dict(s.utilities),
         "gains": dict(s.gains),
         "objective": s.objective,
+        "tolerance": s.tolerance,
         "index": s.index,
     }
 
@@ -89,6 +90,7 @@ def result_json(study: Study) -> dict[str, Any]:
         "reservations": dict(a.reservations),
         "outcome_count": a.outcome_count,
         "method": a.method,
+        "on_grid": a.on_grid,
         "zopa": {
             "exists": z.exists,
             "slack": z.slack,

@@ -148,6 +148,12 @@ def _solutions_section(doc: Document, study: Study) -> None:
             " The Pareto frontier was not traced in full (the MILP method traces it for two "
             f"signatories, up to a cap; {_count(a.pareto.count, 'point')} found)."
         )
+    if a.method == "milp":
+        worst = max(a.solutions[c].tolerance for c in concepts)
+        note += (
+            f" Each solution's objective is within {worst:.0e} of the optimum (the MILP's"
+            " proven gap and tolerances; JSON: tolerance)."
+        )
     doc.para(note)
     for concept, lot in a.lotteries.items():
         if lot is None:
@@ -413,8 +419,12 @@ def build_document(study: Study) -> Document:
         + (
             " Solved exactly by enumerating every outcome (continuous issues on their grid)."
             if a.method == "enumerate"
-            else " Solved exactly by mixed-integer programming, without enumerating"
-            " (continuous issues on their whole interval)."
+            else " Solved by mixed-integer programming, without enumerating, on the same grid"
+            " (the problem enumeration solves)."
+            if a.on_grid
+            else " Solved by mixed-integer programming, without enumerating, on the true"
+            " domains: continuous issues on their whole interval (not their grid), integer"
+            " issues on every integer."
         )
     )
     doc.heading("Parties")

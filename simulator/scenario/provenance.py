@@ -36,7 +36,13 @@ in order: beside the file that declares the source, beside the scenario file, in
 directory of the ``sources`` argument of :func:`~simulator.scenario.load`, in each directory
 of the ``ZOPA_SOURCES`` environment variable (separated by :data:`os.pathsep`), and in the
 first ``shared/seeds`` directory found walking up from the scenario's directory (at each level
-``shared/seeds`` and ``../shared/seeds`` are tried).
+``shared/seeds`` and ``../shared/seeds`` are tried). With ``load(..., confine=True)`` the
+``shared/seeds`` directory is not searched and a file must lie, symbolic links resolved, in
+the scenario's folder or in one of the directories given (``within`` of
+:func:`find_source_file`).
+
+Only a regular file of at most :data:`~simulator.scenario.files.MAX_SOURCE_BYTES` is read; a
+larger one, a FIFO or a device is a "cannot check the quote" warning.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from simulator.errors import Problem, sort_problems
+from simulator.scenario.files import MAX_SOURCE_BYTES, FileRefused, inside, read_limited
 from simulator.scenario.yamlread import Node
 
 __all__ = [
@@ -299,30 +306,50 @@ def find_seeds(start: str) -> str | None:
 
 
 def search_dirs(
-    scenario: str, dirs: Iterable[str | os.PathLike[str]] = (), env: Mapping[str, str] | None = None
+    scenario: str,
+    dirs: Iterable[str | os.PathLike[str]] = (),
+    env: Mapping[str, str] | None = None,
+    *,
+    seeds: bool = True,
 ) -> list[str]:
     """The directories source files are looked for in, in order (see the module docstring).
 
-    ``env`` defaults to :data:`os.environ`.
+    ``env`` defaults to :data:`os.environ`; ``seeds=False`` leaves out ``shared/seeds``.
     """
     env = os.environ if env is None else env
     here = os.path.dirname(os.path.abspath(scenario))
     found = [here, *(os.fspath(d) for d in dirs)]
     found += [d for d in env.get("ZOPA_SOURCES", "").split(os.pathsep) if d]
-    seeds = find_seeds(here)
-    if seeds:
-        found.append(seeds)
+    shared = find_seeds(here) if seeds else None
+    if shared:
+        found.append(shared)
     return list(dict.fromkeys(os.path.normpath(str(d)) for d in found))
 
 
-def find_source_file(file: str, declared_in: str | None, dirs: Sequence[str]) -> str | None:
-    """The path of a source's ``file``: beside ``declared_in``, then in ``dirs``; or ``None``."""
+def find_source_file(
+    file: str,
+    declared_in: str | None,
+    dirs: Sequence[str],
+    *,
+    within: Sequence[str] | None = None,
+) -> str | None:
+    """The path of a source's ``file``: beside ``declared_in``, then in ``dirs``; or ``None``.
+
+    With ``within``, a candidate counts only if it lies (symbolic links resolved) in one of
+    those folders.
+    """
     if os.path.isabs(file):
-        return file if os.path.isfile(file) else None
-    places = ([os.path.dirname(os.path.abspath(declared_in))] if declared_in else []) + list(dirs)
-    for place in places:
-        candidate = os.path.normpath(os.path.join(place, file))
-        if os.path.isfile(candidate):
+        candidates = [file]
+    else:
+        places = [os.path.dirname(os.path.abspath(declared_in))] if declared_in else []
+        candidates = [os.path.normpath(os.path.join(p, file)) for p in places + list(dirs)]
+    for candidate in candidates:
+        # a FIFO or a device is "found" too: reading it is then refused with the reason
+        if (
+            os.path.exists(candidate)
+            and not os.path.isdir(candidate)
+            and (within is None or any(inside(candidate, folder) for folder in within))
+        ):
             return candidate
     return None
 
@@ -397,11 +424,11 @@ def _verify(
         )
     if source.path not in texts:
         try:
-            with open(source.path, encoding="utf-8", errors="replace") as stream:
-                texts[source.path] = normalise_text(stream.read())
-        except OSError as error:
+            data = read_limited(source.path, MAX_SOURCE_BYTES)
+            texts[source.path] = normalise_text(data.decode("utf-8", errors="replace"))
+        except FileRefused as error:
             texts[source.path] = None
-            reason = error.strerror or str(error)
+            reason = str(error)
             return _problem(
                 node,
                 path,

@@ -10,6 +10,11 @@ dotted path of the field:
 3. check the provenance of the numbers (:mod:`simulator.scenario.provenance`): quotes are
    looked up in the source files; unverifiable quotes and unsourced numbers are warnings, or
    errors with ``strict=True``.
+
+Every file is read with limits (:mod:`simulator.scenario.files`): regular files only, at most
+4 MiB of YAML and 32 MiB per source document. ``extends`` and source files may otherwise name
+any file the user can read; ``confine=True`` (or ``ZOPA_CONFINE=1``) keeps them in the
+scenario's folder.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from simulator.errors import Problem, ScenarioError
+from simulator.errors import Problem, ScenarioError, sort_problems
 from simulator.model import Issue, Model, Party, Rule, compile_model
 from simulator.scenario.inherit import load_with_extends
 from simulator.scenario.provenance import (
@@ -30,6 +35,7 @@ from simulator.scenario.provenance import (
 )
 from simulator.scenario.uncertain import Uncertain
 from simulator.scenario.validate import validate
+from simulator.scenario.yamlread import Node
 
 __all__ = ["Proposal", "Scenario", "load"]
 
@@ -130,6 +136,7 @@ def load(
     sources: Iterable[str | os.PathLike[str]] = (),
     strict: bool = False,
     env: Mapping[str, str] = os.environ,
+    confine: bool | None = None,
 ) -> Scenario:
     """Read, validate and check the provenance of a scenario file.
 
@@ -144,6 +151,14 @@ def load(
     env : mapping
         The environment; its ``ZOPA_SOURCES`` (directories separated by :data:`os.pathsep`)
         is searched after ``sources``.
+    confine : bool or None
+        If true, ``extends`` and source files must lie in the scenario's folder or below,
+        symbolic links resolved (source files may also lie in a directory of ``sources`` or
+        ``ZOPA_SOURCES``, which the caller chose; ``shared/seeds`` is not searched). A file
+        outside is an error at the ``extends`` or ``file`` that names it. ``None`` (the
+        default): confined if the environment's ``ZOPA_CONFINE`` is set to anything but
+        ``""`` or ``"0"``. Without confinement a scenario can name any file the user can read
+        (an absolute path, ``../..``); confine scenarios you did not write.
 
     Returns
     -------
@@ -152,8 +167,10 @@ def load(
     Raises
     ------
     ScenarioError
-        With every problem found, sorted by file and line: unreadable or unsafe YAML, a broken
-        ``extends`` chain, any breach of the contract, or (``strict``) provenance warnings.
+        With every problem found, sorted by file and line: unreadable or unsafe YAML (not a
+        regular file, larger than 4 MiB, more than 100,000 values), a broken ``extends``
+        chain, any breach of the contract, a file outside the folder (``confine``), or
+        (``strict``) provenance warnings.
 
     Examples
     --------
@@ -182,18 +199,22 @@ def load(
     (['deal'], ('p1', 'p2'), 6)
     """
     name = str(os.fspath(path))
-    parsed = validate(load_with_extends(name))
-    dirs = search_dirs(name, sources, env)
-    found = {
-        sid: Source(
-            d.file,
-            d.title,
-            find_source_file(d.file, d.node.file, dirs) if d.file else None,
-            d.date,
-            d.note,
-        )
-        for sid, d in parsed.sources.items()
-    }
+    if confine is None:
+        confine = env.get("ZOPA_CONFINE", "") not in ("", "0")
+    parsed = validate(load_with_extends(name, confine=confine))
+    dirs = search_dirs(name, sources, env, seeds=not confine)
+    within = dirs if confine else None  # the scenario's folder and the directories given
+    outside: list[Problem] = []
+    found = {}
+    for sid, d in parsed.sources.items():
+        where = find_source_file(d.file, d.node.file, dirs, within=within) if d.file else None
+        if within is not None and d.file and where is None:
+            elsewhere = find_source_file(d.file, d.node.file, dirs)
+            if elsewhere is not None:
+                outside.append(_outside(d.node, sid, elsewhere, dirs[0]))
+        found[sid] = Source(d.file, d.title, where, d.date, d.note)
+    if outside:
+        raise ScenarioError(sort_problems(outside))
     provenance = check_provenance(parsed.claims, found, dirs)
     if strict and provenance.warnings:
         raise ScenarioError(provenance.warnings)  # already in file order
@@ -223,4 +244,19 @@ def load(
         uncertain=parsed.uncertain,
         sources=found,
         provenance=provenance,
+    )
+
+
+def _outside(node: Node, sid: str, path: str, folder: str) -> Problem:
+    """The error for a source file that lies outside the folders confinement allows."""
+    real = os.path.realpath(path)
+    shown = path if real == os.path.abspath(path) else f"{path} (a link to {real})"
+    return Problem(
+        node.file,
+        node.line,
+        node.column,
+        f"sources.{sid}.file",
+        f"the source file {shown} is outside the scenario's folder {folder}; with --confine "
+        "(confine=True) a source file must lie in that folder or below, or in a directory "
+        "given with --sources DIR or ZOPA_SOURCES",
     )

@@ -302,12 +302,12 @@ def _check_outcome(
             if option is not None:
                 outcome[name] = option
         else:
-            low, high = issue.low, issue.high
             x = c.number(
                 value,
                 here,
-                f"a number in the range of issue {describe_issue(issue)}",
-                lambda v, lo=low, hi=high: lo <= v <= hi,
+                f"{'an integer' if issue.integer else 'a number'} in the range of issue "
+                f"{describe_issue(issue)}",
+                issue.valid,
             )
             ok &= x is not None
             if x is not None:

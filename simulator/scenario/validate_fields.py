@@ -8,7 +8,9 @@ carry on without cascading reports.
 Conventions shared by every check:
 
 - booleans are never numbers (``reservation: true`` is an error), NaN and infinities are
-  rejected wherever a number is expected;
+  rejected wherever a number is expected, and so is any number whose magnitude exceeds
+  :data:`MAX_MAGNITUDE` (sums, products and logarithms of such numbers would overflow to
+  infinity while solving);
 - an optional key whose value is ``null`` counts as absent (as after ``extends`` removes it);
 - an unknown key is reported at the key itself, with the closest known key suggested
   (:func:`difflib.get_close_matches`) and the list of keys expected there.
@@ -26,7 +28,23 @@ from simulator.scenario.provenance import Citation, Claim
 from simulator.scenario.uncertain import DISTRIBUTIONS, Uncertain
 from simulator.scenario.yamlread import Node, a_kind, child_path, shorten
 
-__all__ = ["IDENTIFIER", "AnyName", "Checker", "show", "show_number", "suggestion"]
+__all__ = [
+    "IDENTIFIER",
+    "MAX_MAGNITUDE",
+    "AnyName",
+    "Checker",
+    "show",
+    "show_number",
+    "suggestion",
+]
+
+#: The largest magnitude of any number in a scenario (ranges, points, ideals, weights, powers,
+#: bonuses, red-line bounds, proposals). Utilities add weighted values and bonuses and the
+#: solvers multiply, sum and take logarithms: within 1e15 every such result stays finite and
+#: exact to about 1e-1 in absolute terms at worst (doubles carry 15-16 significant digits).
+#: Money in single units (a world GDP is about 1e14 dollars) fits.
+MAX_MAGNITUDE = 1e15
+_MAGNITUDE = "1e15"  # MAX_MAGNITUDE as messages write it
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*\Z")
 """Names of issues, parties, sources and proposals: a lower-case letter, then lower-case
@@ -235,6 +253,14 @@ class Checker:
                 path,
                 f"expected {expected}; found {show_number(x)} "
                 "(numbers must be finite: NaN and infinity are not allowed)",
+            )
+            return None
+        if abs(x) > MAX_MAGNITUDE:
+            self.report(
+                node,
+                path,
+                f"{show_number(value)} is out of range; every number in a scenario must lie "
+                f"within [-{_MAGNITUDE}, {_MAGNITUDE}] (write such a number in a larger unit)",
             )
             return None
         if ok is not None and not ok(x):

@@ -3,7 +3,10 @@
 - An issue is discrete (``options``: a non-empty list of distinct non-empty strings) or
   continuous (``range: [low, high]`` of finite numbers with ``low < high``, and an optional
   ``grid``, an integer from 2 to :data:`MAX_GRID`, default 11); it has exactly one of
-  ``options`` and ``range``.
+  ``options`` and ``range``. ``integer: true`` makes a continuous issue take integers only:
+  ``low`` and ``high`` must then be integers, ``grid`` is at most the number of integers
+  in the range and defaults to all of them up to
+  :data:`~simulator.model.issues.INTEGER_GRID`, else to that many evenly spread.
 - A condition is ``{issue, in: [...]}`` or ``{issue, not_in: [...]}`` for a discrete issue
   (non-empty lists of its options) or ``{issue, min, max}`` for a continuous one (either bound
   may be omitted, not both; ``min <= max``).
@@ -22,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from simulator.model import Condition, ContinuousIssue, DiscreteIssue, Implication, Issue, Rule
+from simulator.model.issues import INTEGER_GRID
 from simulator.scenario.validate_fields import AnyName, Checker, show, show_number, suggestion
 from simulator.scenario.yamlread import Node, child_path
 
@@ -38,7 +42,7 @@ __all__ = [
 MAX_GRID = 1_000_000
 """Largest ``grid`` of a continuous issue (an extension of the contract: it bounds memory)."""
 
-ISSUE_KEYS = ("label", "description", "options", "range", "grid", "unit")
+ISSUE_KEYS = ("label", "description", "options", "range", "grid", "unit", "integer")
 CONDITION_KEYS = ("issue", "in", "not_in", "min", "max")
 _CONDITION = "a condition {issue: name, in|not_in: [options]} or {issue: name, min/max: number}"
 _RULE = "a rule: a condition {issue, in|not_in|min|max} or {if: condition, then: condition}"
@@ -49,7 +53,8 @@ def describe_issue(issue: Issue) -> str:
     """How an issue is shown in messages: ``'nato' (options: a, b)`` or ``'cap' (range ...)``."""
     if isinstance(issue, DiscreteIssue):
         return f"{issue.name!r} (options: {', '.join(issue.options)})"
-    return f"{issue.name!r} (range [{show_number(issue.low)}, {show_number(issue.high)}])"
+    kind = "integers in " if issue.integer else ""
+    return f"{issue.name!r} ({kind}range [{show_number(issue.low)}, {show_number(issue.high)}])"
 
 
 def check_issues(c: Checker, node: Node, path: str = "issues") -> Mapping[str, Issue | None]:
@@ -88,7 +93,7 @@ def _check_issue(c: Checker, name: str, node: Node, path: str) -> Issue | None:
         )
         return None
     if "options" in fields:
-        for key in ("grid", "unit"):
+        for key in ("grid", "unit", "integer"):
             if key in fields:
                 c.report(
                     node.keys.get(key, fields[key]),
@@ -100,6 +105,17 @@ def _check_issue(c: Checker, name: str, node: Node, path: str) -> Issue | None:
         return DiscreteIssue(name, options, label) if options else None
     if "range" in fields:
         bounds = _check_range(c, fields["range"], child_path(path, "range"))
+        integer = False
+        if "integer" in fields:
+            integer = bool(
+                c.boolean(
+                    fields["integer"],
+                    child_path(path, "integer"),
+                    "true or false (true: only integers are valid values)",
+                )
+            )
+            if integer and bounds is not None:
+                bounds = _check_integer_range(c, fields["range"], child_path(path, "range"))
         grid = 11
         if "grid" in fields:
             grid = (
@@ -113,7 +129,20 @@ def _check_issue(c: Checker, name: str, node: Node, path: str) -> Issue | None:
             )
         if bounds is None or not grid:
             return None
-        return ContinuousIssue(name, bounds[0], bounds[1], grid, label, unit)
+        if integer:
+            count = int(bounds[1]) - int(bounds[0]) + 1
+            if "grid" not in fields:
+                grid = min(count, INTEGER_GRID)
+            elif grid > count:
+                c.report(
+                    fields["grid"],
+                    child_path(path, "grid"),
+                    f"grid {grid:,} is more points than the {count:,} integers from "
+                    f"{show_number(bounds[0])} to {show_number(bounds[1])}; expected at most "
+                    f"{count:,} (every integer)",
+                )
+                return None
+        return ContinuousIssue(name, bounds[0], bounds[1], grid, label, unit, integer)
     c.report(
         node,
         path,
@@ -167,6 +196,21 @@ def _check_range(c: Checker, node: Node, path: str) -> tuple[float, float] | Non
         )
         return None
     return low, high
+
+
+def _check_integer_range(c: Checker, node: Node, path: str) -> tuple[float, float] | None:
+    """The range of an integer issue: both ends integers (a valid range already)."""
+    ok = True
+    for i, item in enumerate(node.value):
+        if not float(item.value).is_integer():
+            c.report(
+                item,
+                child_path(path, i),
+                f"{show_number(item.value)} is not an integer; an issue with integer: true "
+                "needs a range of integers",
+            )
+            ok = False
+    return (float(node.value[0].value), float(node.value[1].value)) if ok else None
 
 
 def _check_option_list(

@@ -10,6 +10,10 @@ the offending place. Nothing in a file is ever evaluated as code:
 - Implicit typing follows PyYAML's ``SafeLoader`` (so ``yes``/``no`` are booleans and
   ``.nan``/``.inf`` are floats), except that dates stay strings and exponent floats without a
   dot (``1e-3``) are floats, as in YAML 1.2.
+- The file must be a regular file of at most :data:`~simulator.scenario.files.MAX_SCENARIO_BYTES`
+  bytes (:func:`read_yaml`); a FIFO, a device or a larger file is refused before it is read.
+- A document of more than ``max_nodes`` values, or nested more than :data:`MAX_DEPTH` levels
+  deep, is refused while it is parsed, as soon as the limit is passed.
 - Aliases are resolved by sharing nodes; a document that would expand to more than
   ``max_nodes`` nodes ("billion laughs") or that contains itself is rejected before anything is
   expanded, by counting over the node graph with memoisation.
@@ -30,14 +34,29 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from simulator.errors import Problem, ScenarioError, sort_problems
+from simulator.scenario.files import MAX_SCENARIO_BYTES, FileRefused, read_limited
 
-__all__ = ["MAX_NODES", "Node", "a_kind", "child_path", "parse_yaml", "read_yaml", "shorten"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Node",
+    "a_kind",
+    "child_path",
+    "parse_yaml",
+    "read_yaml",
+    "shorten",
+]
 
 MAX_NODES = 100_000
-"""Default bound on the number of nodes a document may expand to once aliases are resolved."""
+"""Default bound on the number of nodes a document may hold, and expand to once aliases are
+resolved."""
+
+MAX_DEPTH = 100
+"""The deepest nesting of mappings and lists a document may have (a scenario needs about 10)."""
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
@@ -116,7 +135,60 @@ def child_path(path: str, key: str | int) -> str:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader's scanner, parser and composer; resolvers without dates, with 1e-3 floats."""
+    """SafeLoader's scanner, parser and composer; resolvers without dates, with 1e-3 floats.
+
+    The composer counts the nodes it builds and their depth, and stops with a
+    :class:`~simulator.errors.ScenarioError` as soon as ``max_nodes`` or :data:`MAX_DEPTH` is
+    passed, before the rest of the file is parsed. The depth is checked twice: in the file
+    before a node is composed (so that composing never recurses too deep), and once aliases
+    are resolved after it is composed (an alias may put a deep value deep inside another;
+    anchors come before their aliases, so a node's children are complete by then).
+    """
+
+    def __init__(self, stream: str, filename: str, max_nodes: int):
+        super().__init__(stream)
+        self.filename = filename
+        self.max_nodes = max_nodes
+        self.composed = 0
+        self.depth = 0
+        self.heights: dict[int, int] = {}  # id(node) -> levels below it, aliases resolved
+
+    def _refuse(self, mark: yaml.Mark, message: str) -> ScenarioError:
+        return _fail(self.filename, mark.line + 1, mark.column + 1, message)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(AliasEvent):  # a shared node: counted by _count, not here
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        mark = self.peek_event().start_mark
+        self.composed += 1
+        if self.composed > self.max_nodes:
+            raise self._refuse(
+                mark,
+                f"the document has more than {self.max_nodes:,} values; a scenario has far "
+                "fewer, and the rest of the file is not read",
+            )
+        deep = (
+            f"the document is nested more than {MAX_DEPTH} levels deep (mappings and lists "
+            "inside each other{}); a scenario needs far fewer"
+        )
+        if self.depth >= MAX_DEPTH:
+            raise self._refuse(mark, deep.format(""))
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        if isinstance(node, SequenceNode):
+            children = node.value
+        elif isinstance(node, MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            children = []
+        height = 1 + max((self.heights.get(id(c), 0) for c in children), default=0)
+        if height > MAX_DEPTH:
+            raise self._refuse(mark, deep.format(", once its aliases are resolved"))
+        self.heights[id(node)] = height
+        return node  # type: ignore[no-any-return]
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -129,25 +201,31 @@ _Loader.add_implicit_resolver(
 _SAFE = SafeConstructor()
 
 
-def read_yaml(path: str | os.PathLike[str], *, max_nodes: int = MAX_NODES) -> Node:
+def read_yaml(
+    path: str | os.PathLike[str],
+    *,
+    max_nodes: int = MAX_NODES,
+    max_bytes: int = MAX_SCENARIO_BYTES,
+) -> Node:
     """Read a YAML file whose top level is a mapping; see :func:`parse_yaml`.
+
+    Only a regular file of at most ``max_bytes`` bytes is read
+    (:func:`~simulator.scenario.files.read_limited`): a FIFO, a device or a larger file is
+    refused without waiting or reading it.
 
     Raises
     ------
     ScenarioError
-        If the file cannot be read (``file not found``, ...) or :func:`parse_yaml` rejects it.
+        If the file cannot be read (``file not found``, a directory, not a regular file, too
+        large, ...; located at line 1, column 1 when the file exists) or :func:`parse_yaml`
+        rejects it.
     """
     name = str(os.fspath(path))
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        known = {
-            FileNotFoundError: "file not found",
-            IsADirectoryError: "this is a directory, not a file",
-        }
-        message = known.get(type(error), f"the file cannot be read: {error.strerror or error}")
-        raise _fail(name, None, None, message) from None
+        data = read_limited(path, max_bytes)
+    except FileRefused as error:
+        where = 1 if error.exists else None
+        raise _fail(name, where, where, str(error)) from None
     return parse_yaml(data, name, max_nodes=max_nodes)
 
 
@@ -161,7 +239,8 @@ def parse_yaml(text: bytes | str, filename: str, *, max_nodes: int = MAX_NODES) 
     filename : str
         The name problems and nodes refer to.
     max_nodes : int
-        The largest number of nodes the document may expand to once aliases are resolved.
+        The largest number of nodes the document may hold, and expand to once aliases are
+        resolved.
 
     Returns
     -------
@@ -172,8 +251,8 @@ def parse_yaml(text: bytes | str, filename: str, *, max_nodes: int = MAX_NODES) 
     ------
     ScenarioError
         With every problem found: bad encoding, broken syntax, several documents, a tag, a
-        non-string or duplicate key, an alias bomb, an empty file or a top level that is not
-        a mapping.
+        non-string or duplicate key, too many nodes, too deep a nesting, an alias bomb, an
+        empty file or a top level that is not a mapping.
 
     Examples
     --------
@@ -185,7 +264,7 @@ def parse_yaml(text: bytes | str, filename: str, *, max_nodes: int = MAX_NODES) 
     """
     text = _decode(text, filename)
     try:
-        root = _compose(text, filename)
+        root = _compose(text, filename, max_nodes)
         if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL and not root.value):
             raise _fail(filename, 1, 1, _EMPTY)
         if _count(root, {}, set(), filename) > max_nodes:
@@ -247,11 +326,11 @@ def _decode(text: bytes | str, filename: str) -> str:
     return text
 
 
-def _compose(text: str, filename: str) -> yaml.Node | None:
+def _compose(text: str, filename: str, max_nodes: int) -> yaml.Node | None:
     """Compose the single document of ``text`` into PyYAML's node graph (nothing constructed)."""
     loader = None
     try:
-        loader = _Loader(text)
+        loader = _Loader(text, filename, max_nodes)
         if not loader.check_node():
             return None
         root = loader.get_node()

@@ -5,8 +5,10 @@ the vector of the signatories' partial gains; a state from which every completio
 acceptable is counted at once (the product of the remaining issues' sizes), one from which no
 completion can reach every reservation is dropped. It applies when acceptability decomposes
 by issue -- every constraint and signatory red line a single condition (no implication) and no
-signatory has interaction bonuses -- and while the number of distinct states stays below
-``max_states``. Otherwise it estimates the share from a uniform random sample, with a 95%
+signatory has interaction bonuses -- and while it stays within its budget: at most
+``max_states`` distinct states, and at most ``max_work`` candidate states for one issue,
+checked *before* the issue is expanded (so a space of 10^15 outcomes costs a fraction of a
+second, not gigabytes). Otherwise it estimates the share from a uniform random sample, with a 95%
 Wilson score interval (Wilson 1927), and says so.
 
 Partial gains are merged when equal to 1e-12 (floating-point sums of the same values in a
@@ -28,7 +30,11 @@ import numpy as np
 from simulator.model.compiled import ACCEPT_ATOL, Model
 from simulator.model.rules import Implication
 
-__all__ = ["Count", "count_acceptable"]
+__all__ = ["MAX_WORK", "Count", "count_acceptable"]
+
+#: Default work budget of the exact count: candidate states examined for one issue (three
+#: continuous issues of 100,000 grid points would need 10^10 for the second issue).
+MAX_WORK = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,11 @@ def _decomposes(model: Model) -> bool:
     return not any(p.interactions for p, s in zip(model.parties, sig) if s)
 
 
-def _exact(model: Model, max_states: int) -> int | None:
+def _exact(model: Model, max_states: int, max_work: int) -> int | None:
+    """The exact count, or None when the programme would exceed its budget: more than
+    ``max_work`` candidate states for one issue (checked before the issue is expanded), or
+    more than ``max_states`` distinct states after it (checked while merging, so memory stays
+    bounded by a few times ``max_states`` rows)."""
     sig = model.signatories
     res = model.reservations[sig]
     sizes = model.space.sizes
@@ -90,37 +100,92 @@ def _exact(model: Model, max_states: int) -> int | None:
     keys = np.round(offset, 12)[None, :]
     counts = np.array([1], dtype=object)  # Python integers: counts may exceed 2**63
     total = 0
+    width = max(1, int(sig.sum()))
     for k, c in enumerate(contrib):
-        next_keys, next_counts = [], []
-        for row in c:
-            g = keys + row
-            done = (g + lo_rest[k + 1] >= -ACCEPT_ATOL).all(axis=1)
+        if keys.shape[0] * len(c) > max_work:
+            return None  # the budget, before anything of this issue is allocated
+        merged = _Merger(max_states)
+        rows = max(1, _BLOCK // (keys.shape[0] * width))  # levels expanded at once
+        for r0 in range(0, len(c), rows):
+            g = keys[None, :, :] + c[r0 : r0 + rows, None, :]  # (levels, states, signatories)
+            done = (g + lo_rest[k + 1] >= -ACCEPT_ATOL).all(axis=2)
             if done.any():
-                total += int(counts[done].sum()) * n_rest[k + 1]
-            live = ~done & (g + hi_rest[k + 1] >= -ACCEPT_ATOL).all(axis=1)
-            next_keys.append(g[live])
-            next_counts.append(counts[live])
-        keys = np.round(np.vstack(next_keys), 12)
-        counts = np.concatenate(next_counts)
-        if keys.shape[0] == 0:
-            break
-        keys, inverse = np.unique(keys, axis=0, return_inverse=True)
-        merged = np.zeros(keys.shape[0], dtype=object)
-        np.add.at(merged, inverse.ravel(), counts)
-        counts = merged
-        if keys.shape[0] > max_states:
-            return None
+                total += int(np.broadcast_to(counts, done.shape)[done].sum()) * n_rest[k + 1]
+            live = ~done & (g + hi_rest[k + 1] >= -ACCEPT_ATOL).all(axis=2)
+            if not merged.add(g[live], np.broadcast_to(counts, live.shape)[live]):
+                return None
+        keys, counts = merged.result()
+        if keys.shape[0] == 0 or keys.shape[0] > max_states:
+            return None if keys.shape[0] else int(total)
     return int(total)
+
+
+#: Candidate states (times signatories) the programme evaluates in one array.
+_BLOCK = 1 << 20
+
+
+class _Merger:
+    """Distinct states (rounded to 1e-12) and their summed counts, merged as they arrive so
+    that at most about ``2 * max_states`` rows are held; ``add`` is False once the distinct
+    states exceed ``max_states`` (they only grow)."""
+
+    def __init__(self, max_states: int):
+        self.max_states = max_states
+        self.keys: np.ndarray | None = None
+        self.counts = np.zeros(0, dtype=object)
+        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self.held = 0
+
+    def add(self, keys: np.ndarray, counts: np.ndarray) -> bool:
+        if keys.shape[0]:
+            self.pending.append((np.round(keys, 12), counts))
+            self.held += keys.shape[0]
+        if self.held > 2 * self.max_states + _BLOCK:
+            self._merge()
+            return self.keys is None or self.keys.shape[0] <= self.max_states
+        return True
+
+    def _merge(self) -> None:
+        parts = ([] if self.keys is None else [(self.keys, self.counts)]) + self.pending
+        self.pending = []
+        if not parts:
+            return
+        keys = np.vstack([p[0] for p in parts])
+        counts = np.concatenate([p[1] for p in parts])
+        order = np.lexsort(keys.T[::-1])  # rows in lexicographic order; equal rows adjacent
+        keys, counts = keys[order], counts[order]
+        first = np.ones(keys.shape[0], dtype=bool)
+        first[1:] = (keys[1:] != keys[:-1]).any(axis=1)
+        starts = np.flatnonzero(first)
+        self.keys, self.held = keys[starts], starts.size
+        self.counts = np.add.reduceat(counts, starts) if starts.size else counts[:0]
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        self._merge()
+        if self.keys is None:
+            return np.zeros((0, 0)), self.counts
+        return self.keys, self.counts
 
 
 def count_acceptable(
     model: Model,
     *,
     max_states: int = 500_000,
+    max_work: int = MAX_WORK,
     samples: int = 200_000,
     seed: int | np.random.Generator | None = 0,
 ) -> Count:
     """Count (or estimate) the outcomes of the grid space acceptable to every signatory.
+
+    Parameters
+    ----------
+    model : a compiled model.
+    max_states : the most distinct partial-gain states the exact programme keeps.
+    max_work : the most candidate states it may examine for one issue (the states so far
+        times the issue's allowed levels), checked before the issue is expanded; beyond either
+        budget the count is estimated. Time and memory are bounded by these two, whatever the
+        size of the space.
+    samples, seed : the uniform sample of the estimate.
 
     Examples
     --------
@@ -136,7 +201,7 @@ def count_acceptable(
     """
     total = model.space.count
     if _decomposes(model):
-        exact = _exact(model, max_states)
+        exact = _exact(model, max_states, max_work)
         if exact is not None:
             return Count(exact, total, True, exact, exact)
     levels = model.space.sample(samples, seed)

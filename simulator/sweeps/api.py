@@ -16,14 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.analysis import CONCEPTS
-from simulator.sweeps.apply import check_spans
+from simulator.sweeps.apply import check_domain
 from simulator.sweeps.fast import SweepModel
 from simulator.sweeps.params import draw, grid, parse_path
 
 __all__ = [
+    "MAX_RUNS",
     "Robustness",
     "pack",
     "plan",
+    "plan_size",
     "robustness",
     "run_batch",
     "run_packed",
@@ -31,6 +33,36 @@ __all__ = [
     "sweep_model",
     "unpack",
 ]
+
+
+MAX_RUNS = 1_000_000
+"""The most runs one sweep plans. The plan is a list held in memory (about 0.4 kB a run,
+with its fingerprint), so a larger one would exhaust it; split a larger study into several
+sweeps (each its own output), or sample (``samples``) instead of a fine grid."""
+
+
+def plan_size(counts: Mapping[str, int], samples: int | None = None) -> int:
+    """The number of runs of a grid with ``counts[path]`` values per path, times ``samples``
+    draws per grid point; ``ValueError`` above :data:`MAX_RUNS`, before anything is built.
+
+    >>> plan_size({"a": 3, "b": 4}, samples=10)
+    120
+    >>> plan_size({"a": 1000, "b": 1000, "c": 1000})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: this sweep has 1,000,000,000 runs (1,000 x 1,000 x 1,000); at most 1,000,000 ...
+    """
+    factors = [int(n) for n in counts.values()] + ([int(samples)] if samples else [])
+    total = 1
+    for n in factors:
+        total *= n
+    if total > MAX_RUNS:
+        shown = f" ({' x '.join(f'{n:,}' for n in factors)})" if len(factors) > 1 else ""
+        raise ValueError(
+            f"this sweep has {total:,} runs{shown}; at most {MAX_RUNS:,} can be planned "
+            "at once: use fewer values, or split the sweep into several"
+        )
+    return total
 
 
 def plan(
@@ -44,15 +76,19 @@ def plan(
     scenario's uncertain numbers (``method`` ``"lhs"`` or ``"random"``); both together draw
     the samples once per grid point.
 
-    A grid that varies the x of a point is checked here, before any run: ``ValueError`` if
-    some combination of its values (with the drawn xs' ranges, when sampling) would leave a
-    curve's xs not strictly increasing (:func:`~simulator.sweeps.apply.check_spans`). Drawn
-    xs alone need no check: the scenario's ranges of x cannot cross.
+    The grid's values are checked here, before any run: ``ValueError`` for a value outside
+    its parameter's domain (a reservation outside ``[0, 1]``, a negative weight, a ``nan``:
+    :func:`~simulator.sweeps.apply.check_domain`), or if some combination of the values of
+    points' xs (with the drawn xs' ranges, when sampling) would leave a curve's xs not
+    strictly increasing (:func:`~simulator.sweeps.apply.check_spans`). Drawn numbers alone
+    need no check: the scenario's ranges are validated when it is loaded. A plan of more
+    than :data:`MAX_RUNS` runs is a ``ValueError`` too (:func:`plan_size`).
     """
     if not vary and not samples:
         raise ValueError("give vary={path: [values]} or samples=N (or both)")
+    plan_size({p: len(v) for p, v in (vary or {}).items()}, samples)
     if vary:
-        _check_grid_xs(scenario, vary, bool(samples))
+        _check_grid(scenario, vary, bool(samples))
     points = grid(vary) if vary else [{}]
     if not samples:
         return points
@@ -60,21 +96,26 @@ def plan(
     return [{**d, **p} for p in points for d in drawn]
 
 
-def _check_grid_xs(scenario, vary: Mapping[str, Sequence[float]], sampled: bool) -> None:
-    """:func:`~simulator.sweeps.apply.check_spans` on the grid's xs (lowest and highest
-    value of each), with the drawn xs' ranges when ``sampled``."""
-    spans = {
-        path: (float(min(values)), float(max(values)))
-        for path, values in vary.items()
-        if len(values) and parse_path(path)["coordinate"] == 0
-    }
+def _check_grid(scenario, vary: Mapping[str, Sequence[float]], sampled: bool) -> None:
+    """:func:`~simulator.sweeps.apply.check_domain` on the grid's values (lowest and highest
+    of each; ``nan`` counts as both), with the drawn xs' ranges when ``sampled``."""
+    spans = {}
+    for path, values in vary.items():
+        numbers = np.asarray(values, dtype=float)
+        if not numbers.size:
+            continue
+        if not np.isfinite(numbers).all():
+            bad = float(numbers[~np.isfinite(numbers)][0])
+            spans[path] = (bad, bad)
+        else:
+            spans[path] = (float(numbers.min()), float(numbers.max()))
     if not spans:
         return
     if sampled:
         for path, number in scenario.uncertain.items():
             if path not in spans and parse_path(path)["coordinate"] == 0:
                 spans[path] = (number.low, number.high)
-    check_spans(scenario.model(), spans)
+    check_domain(scenario.model(), spans)
 
 
 def sweep_model(scenario, concepts: Iterable[str] = CONCEPTS) -> SweepModel:

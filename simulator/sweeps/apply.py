@@ -18,10 +18,16 @@ The xs of a piecewise-linear value must stay strictly increasing: an x may move 
 between its neighbours' xs (several xs of one curve may move at once). :func:`rebind` refuses
 a value that would break the order; :func:`check_spans` checks whole ranges of values at once,
 as a sweep's plan does for the values of a grid before any run.
+
+Every other number has a domain too (:func:`domain`), the one the scenario format gives it:
+a reservation, an option's value and a point's y lie in ``[0, 1]``, a weight is ``>= 0``, a
+power ``> 0``, an ideal lies in its issue's range. :func:`check_domain` refuses values outside
+it (and values that are not finite numbers), naming the path, the domain and the values.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -29,7 +35,7 @@ from simulator.model import DiscreteIssue, Model
 from simulator.model.values import IdealValue, PiecewiseLinearValue, TableValue
 from simulator.sweeps.params import parse_path
 
-__all__ = ["check_spans", "parameter_value", "rebind", "with_parameters"]
+__all__ = ["check_domain", "check_spans", "domain", "parameter_value", "rebind", "with_parameters"]
 
 
 def _locate(model: Model, path: str) -> tuple[dict, int]:
@@ -232,6 +238,95 @@ def check_spans(model: Model, spans: Mapping[str, tuple[float, float]]) -> None:
                 f"must stay strictly increasing, so every x of points[{j}] must lie below "
                 f"every x of points[{j + 1}]"
             )
+
+
+def domain(model: Model, path: str) -> tuple[float, float, bool]:
+    """The values the number at ``path`` may take: ``(low, high, low_open)``, the interval
+    ``[low, high]`` (``(low, high]`` when ``low_open``), never beyond the magnitude a
+    scenario may hold (:data:`~simulator.scenario.validate_fields.MAX_MAGNITUDE`). Where the
+    x of a point may go depends on its neighbours too (:func:`check_spans`).
+
+    Examples
+    --------
+    >>> import simulator
+    >>> model = simulator.load("scenarios/examples/job_offer.yaml").model()
+    >>> domain(model, "parties.candidate.reservation")
+    (0.0, 1.0, False)
+    >>> domain(model, "parties.employer.issues.salary.ideal")
+    (50.0, 80.0, False)
+    >>> domain(model, "parties.employer.power")
+    (0.0, 1000000000000000.0, True)
+    """
+    from simulator.scenario.validate_fields import MAX_MAGNITUDE
+
+    part, i = _locate(model, path)
+    inf = MAX_MAGNITUDE  # the largest number a scenario may hold, as when it is loaded
+    if part["top"] == "power":
+        return 0.0, inf, True
+    if part["entry"] == "weight":
+        return 0.0, inf, False
+    if part["entry"] == "ideal":
+        fn = _ideal(model.parties[i].values[str(part["issue"])], str(part["issue"]), path)
+        return float(fn.low), float(fn.high), False
+    if part["coordinate"] == 0:
+        return -inf, inf, False
+    return 0.0, 1.0, False  # a reservation, an option's value, a point's y: a utility
+
+
+_KIND = {
+    "reservation": "a reservation is a utility in [0, 1]",
+    "power": "a bargaining power must be positive and at most {high}",
+    "weight": "a weight must be 0 or more and at most {high}",
+    "breakpoint": "the x of a point must lie within [{low}, {high}]",
+    "ideal": "an ideal must lie in its issue's range [{low}, {high}]",
+    "option": "an option's value is a utility in [0, 1]",
+    "point": "a point's value (its y) is a utility in [0, 1]",
+}
+
+
+def check_domain(model: Model, spans: Mapping[str, tuple[float, float]]) -> None:
+    """``ValueError`` unless every value in ``[low, high]`` of each path of ``spans`` lies in
+    the path's :func:`domain` (and is a finite number), and the xs of every curve stay
+    strictly increasing (:func:`check_spans`).
+
+    A sweep's grid (each path's lowest and highest value) and the explorer's values are
+    checked this way before any run.
+
+    Raises
+    ------
+    ValueError
+        Naming the path, its domain and the values given; or if a path names an unknown
+        party, issue, option or point.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> model = simulator.load("scenarios/examples/job_offer.yaml").model()
+    >>> check_domain(model, {"parties.candidate.reservation": (0.2, 0.8)})
+    >>> check_domain(model, {"parties.candidate.reservation": (0.0, 5.0)})
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 'parties.candidate.reservation': a reservation is a utility in [0, 1]; the ...
+    """
+    for path, (low, high) in spans.items():
+        lo, hi, low_open = domain(model, path)
+        shown = (
+            f"the value given is {_show(low)}"
+            if low == high
+            else f"the values given go from {_show(low)} to {_show(high)}"
+        )
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError(f"{path!r}: every value must be a finite number; {shown}")
+        inside = (lo < low if low_open else lo <= low) and high <= hi
+        if not inside:
+            part = parse_path(path)
+            kind = part["top"] or part["entry"] or ("option" if part["option"] else "point")
+            if part["coordinate"] == 0:
+                kind = "breakpoint"
+            what = _KIND[str(kind)].format(low=_show(lo), high=_show(hi))
+            raise ValueError(f"{path!r}: {what}; {shown}")
+    check_spans(model, spans)
 
 
 def with_parameters(model: Model, params: Mapping[str, float]) -> Model:

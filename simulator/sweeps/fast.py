@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.analysis import CONCEPTS
+from simulator.errors import SpaceTooLargeError
 from simulator.model import ACCEPT_ATOL, MAX_OUTCOMES, Model
 from simulator.model.compiled import UTILITY_DECIMALS
+from simulator.progress import task
 from simulator.solvers.kalai import kalai_objective
 from simulator.solvers.nash import nash_objective
 from simulator.solvers.selection import choose
@@ -29,7 +31,21 @@ from simulator.solvers.zone import reported_slack
 from simulator.sweeps.apply import rebind as _rebind
 from simulator.sweeps.params import parse_path
 
-__all__ = ["SweepModel"]
+__all__ = ["MAX_SWEEP_BYTES", "SweepModel", "feasible_bytes"]
+
+#: Largest memory the feasible outcomes of a sweep may take (:func:`feasible_bytes` per
+#: outcome); checked while they are enumerated, before the per-party vectors are built.
+MAX_SWEEP_BYTES = 4 * 2**30
+
+
+def feasible_bytes(model: Model) -> int:
+    """Bytes a :class:`SweepModel` holds per feasible outcome: its levels and decoded values,
+    the interaction bonuses and nominal utilities, each party's value vectors and their
+    matrix, and one run's utilities and gains."""
+    k, p = len(model.issues), len(model.parties)
+    vectors = sum(len(party.values) for party in model.parties)
+    return 8 * k + 8 * k + 8 * p * 4 + 16 * vectors
+
 
 #: Each concept's objective over the acceptable gains (as in simulator.solvers), sharing the
 #: sum of gains that breaks ties.
@@ -63,12 +79,26 @@ class SweepModel:
         model.check_size(max_outcomes)
         lines = model.signatory_lines
         keep = []
-        for _, prefix, block in model.space.blocks():
-            levels = block.levels(prefix)
-            ok = model.constraint_mask(levels) & ~model.red_line_breaks(levels)[:, lines].any(
-                axis=1
-            )
-            keep.append(levels[ok])
+        per, held = feasible_bytes(model), 0
+        with task("finding feasible outcomes", model.space.count, "outcome") as advance:
+            for _, prefix, block in model.space.blocks():
+                levels = block.levels(prefix)
+                advance(levels.shape[0])
+                ok = model.constraint_mask(levels) & ~model.red_line_breaks(levels)[:, lines].any(
+                    axis=1
+                )
+                keep.append(levels[ok])
+                held += int(ok.sum())
+                if held * per > MAX_SWEEP_BYTES:
+                    raise SpaceTooLargeError(
+                        held,
+                        MAX_SWEEP_BYTES // per,
+                        f"a sweep keeps every feasible outcome in memory; this scenario has "
+                        f"more than {held:,} of {model.space.count:,} outcomes, which would "
+                        f"take more than {MAX_SWEEP_BYTES / 2**30:.0f} GiB (at most "
+                        f"{MAX_SWEEP_BYTES // per:,} fit); reduce the options or continuous "
+                        "grids",
+                    )
         feasible = np.vstack(keep)  # a space has at least one chunk
         additive = model.additive(feasible, 0)
         bonus = model.utilities(feasible) - additive

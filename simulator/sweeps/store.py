@@ -16,8 +16,18 @@ Two formats, chosen by the name of the output:
     creation, so the directory is readable even before any run finished.
 
 Rows arrive in any order (parallel batches); :func:`read_results` returns them sorted by
-``run``. On resume :meth:`done` says which run numbers are stored, and the fingerprint (the
-options and a hash of the plan) must match the one stored, or :class:`StoreError`.
+``run``, one row per run (should a run be stored twice, its first row in file order, or part
+order, is kept). On resume :meth:`done` says which run numbers are stored, and the
+fingerprint (the options and a hash of the plan) must match the one stored, or
+:class:`StoreError`.
+
+One writer at a time: :func:`lock_output` takes an exclusive operating-system lock
+(``fcntl.flock``) on ``OUT.lock`` beside the output, held for the whole sweep; a second
+sweep on the same output, fresh or ``--resume``, is refused at once with a
+:class:`StoreError` rather than made to wait (it would only repeat the first one's runs, and
+a wait could last hours). The lock dies with its process, so a killed sweep never leaves a
+stale lock; the lock file is removed when the sweep ends. Temporary files have unique names
+(``.NAME.XXXXXXXX.tmp``), so no two writers share one.
 
 Column kinds (``"int"``, ``"float"``, ``"bool"``, ``"str"``) are fixed when the store is
 created and saved in the fingerprint file, so every part has the same schema and a column
@@ -26,11 +36,13 @@ that is empty in one batch (no zone, no package) keeps its type.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from simulator.errors import ZopaError
@@ -40,7 +52,9 @@ __all__ = [
     "ParquetStore",
     "StoreError",
     "fingerprint",
+    "lock_output",
     "open_store",
+    "output_files",
     "read_plan",
     "read_results",
 ]
@@ -77,12 +91,17 @@ def read_plan(path: str | os.PathLike[str]) -> dict | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    """Write ``data`` to a temporary file of a unique name beside ``path``, then rename it."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -160,10 +179,13 @@ class CsvStore:
     def write(self, records: Iterable[Mapping]) -> None:
         """Append the rows, then flush and fsync: on return they are on disk."""
         names = list(self.columns)
-        for r in records:
-            self._writer.writerow(["" if r[c] is None else r[c] for c in names])
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        try:
+            for r in records:
+                self._writer.writerow(["" if r[c] is None else r[c] for c in names])
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as err:  # a full disk: the rows stored so far stay, --resume goes on
+            raise StoreError(f"{self.path}: cannot write more rows: {_why(err)}") from None
 
     def close(self) -> None:
         self._file.close()
@@ -240,7 +262,10 @@ class ParquetStore:
         table = pa.Table.from_pylist(list(records), schema=self.schema)
         buf = io.BytesIO()
         pq.write_table(table, buf)
-        _write_atomic(self.path / _PART.format(self._next), buf.getvalue())
+        try:
+            _write_atomic(self.path / _PART.format(self._next), buf.getvalue())
+        except OSError as err:  # a full disk: the parts stored so far stay, --resume goes on
+            raise StoreError(f"{self.path}: cannot write more rows: {_why(err)}") from None
         _fsync_dir(self.path)
         self._next += 1
 
@@ -275,6 +300,108 @@ def _plan_bytes(fingerprint: Mapping, columns: Mapping[str, str]) -> bytes:
     return (json.dumps({**fingerprint, "columns": dict(columns)}, indent=2) + "\n").encode()
 
 
+def output_files(path: str | os.PathLike[str]) -> tuple[Path, ...]:
+    """The paths a sweep writes at ``path``: the output, its plan file and its lock file."""
+    path = Path(path)
+    return path, _sidecar(path), Path(f"{path}.lock")
+
+
+def _why(err: OSError) -> str:
+    return "permission denied" if isinstance(err, PermissionError) else err.strerror or str(err)
+
+
+def _file_under(path: Path) -> Path | None:
+    """The first ancestor of ``path`` that exists and is not a folder, if any."""
+    return next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+
+
+def _lock(lock: Path, path: Path) -> int:
+    """Open ``lock`` and take its exclusive lock without waiting; its descriptor."""
+    for _ in range(100):
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as err:
+            raise StoreError(f"{path}: cannot write there: {_why(err)}") from None
+        try:
+            _try_lock(fd)
+        except OSError:
+            os.close(fd)
+            try:
+                holder = lock.read_text(encoding="utf-8").strip()
+            except OSError:
+                holder = ""
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise StoreError(
+                f"{path} is being written by another zopa sweep{who}, which holds {lock}; "
+                "wait until it ends (then --resume finishes it if it was interrupted), or "
+                "give another --out"
+            ) from None
+        try:  # the holder before us may have removed the file between our open and our lock
+            same = os.path.samestat(os.fstat(fd), os.stat(lock))
+        except OSError:
+            same = False
+        if same:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            return fd
+        os.close(fd)
+    raise StoreError(f"{path}: cannot take the lock {lock}; try again")  # pragma: no cover
+
+
+def _try_lock(fd: int) -> None:
+    """An exclusive lock on ``fd`` or ``OSError`` at once (``flock``; ``msvcrt`` on
+    Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@contextlib.contextmanager
+def lock_output(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold the exclusive lock of the sweep output at ``path`` (``.csv`` or ``.parquet``)
+    for the block: the lock file ``PATH.lock`` beside it, created (with the output's folder)
+    if needed and removed at the end; yields its path.
+
+    Raises
+    ------
+    StoreError
+        At once, if another process holds the lock (no waiting), or the output's folder
+        cannot be made or written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = Path(folder) / "results.csv"
+    ...     with lock_output(out) as lock:
+    ...         held = lock.name, lock.exists()
+    ...     held, lock.exists()
+    (('results.csv.lock', True), False)
+    """
+    path = Path(path)
+    _check_suffix(path)
+    lock = Path(f"{path}.lock")
+    blocker = _file_under(path)
+    if blocker is not None:
+        raise StoreError(f"{path}: {blocker} is a file, not a folder; give another --out")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"{path}: cannot create its folder: {_why(err)}") from None
+    fd = _lock(lock, path)
+    try:
+        yield lock
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(lock)  # still locked: a waiting process sees another file, and retries
+        os.close(fd)
+
+
 def open_store(
     path: str | os.PathLike[str],
     columns: Mapping[str, str],
@@ -299,9 +426,20 @@ def open_store(
         raise StoreError(
             f"{path} already exists; use --resume to finish that sweep, or remove it to start again"
         )
-    if path.suffix == ".csv":
-        return CsvStore.open(path, columns, fingerprint, resume)
-    return ParquetStore.open(path, columns, fingerprint, resume)
+    blocker = _file_under(path)
+    if blocker is not None:
+        raise StoreError(f"{path}: {blocker} is a file, not a folder; give another --out")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".csv":
+            if path.is_dir():
+                raise StoreError(f"{path} is a folder; a .csv output is one file")
+            return CsvStore.open(path, columns, fingerprint, resume)
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is a file; a .parquet output is a folder of part files")
+        return ParquetStore.open(path, columns, fingerprint, resume)
+    except OSError as err:
+        raise StoreError(f"{path}: cannot write the sweep's output: {_why(err)}") from None
 
 
 def read_results(path: str | os.PathLike[str]):
@@ -325,7 +463,8 @@ def read_results(path: str | os.PathLike[str]):
             keep_default_na=False,
             na_values=[""],
         )
-    return df.sort_values("run", kind="stable").reset_index(drop=True)
+    df = df.sort_values("run", kind="stable")  # stable: the first stored row comes first
+    return df.drop_duplicates("run", keep="first").reset_index(drop=True)
 
 
 def fingerprint(model, runs, options: Mapping) -> dict:
@@ -337,8 +476,13 @@ def fingerprint(model, runs, options: Mapping) -> dict:
 
     import numpy as np
 
-    plan = [[number, sorted(params.items())] for number, params in runs]
-    plan_sha = hashlib.sha256(json.dumps(plan).encode()).hexdigest()
+    plan = hashlib.sha256(b"[")  # the hash of json.dumps of the whole plan, run by run
+    for k, (number, params) in enumerate(runs):
+        if k:
+            plan.update(b", ")
+        plan.update(json.dumps([number, sorted(params.items())]).encode())
+    plan.update(b"]")
+    plan_sha = plan.hexdigest()
     m = model.model
     h = hashlib.sha256()
     h.update(json.dumps([list(m.party_names), list(m.issue_names)]).encode())

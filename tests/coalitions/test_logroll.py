@@ -461,3 +461,46 @@ def test_ukraine_baseline_finds_neutrality_for_a_guarantee():
     )
     order = [p.issue for p in link.priorities.issues]
     assert order.index("nato_status") < order.index("security_guarantee")
+
+
+# -- bounded work: blocks of level quadruples, and a budget -----------------------------------
+
+
+@given(st.one_of(ADDITIVE, dense_models(interactions=True)))
+@settings(max_examples=100, deadline=None)
+def test_the_search_in_small_blocks_finds_the_same_trades(model):
+    # one l_a per block (the smallest) against the whole array at once: same best, same ties
+    import simulator.coalitions.logroll as lr
+
+    whole = logrolls(model, top=10)
+    original = lr._CHUNK
+    try:
+        lr._CHUNK = 1
+        pieces = logrolls(model, top=10)
+    finally:
+        lr._CHUNK = original
+    assert pieces == whole
+
+
+def test_a_search_over_its_budget_is_refused_before_it_starts():
+    from simulator.coalitions.logroll import trade_work
+    from simulator.errors import SpaceTooLargeError
+
+    cap = ContinuousIssue("cap", 0.0, 1.0, grid=31)
+    share = ContinuousIssue("share", 0.0, 1.0, grid=31)
+    parties = [
+        Party(
+            n,
+            0.0,
+            {"cap": 1, "share": 2 - k},
+            {i: IdealValue(k, 0.0, 1.0) for i in ("cap", "share")},
+        )
+        for k, n in enumerate(("p", "q"))
+    ]
+    model = compile_model([cap, share], parties)
+    assert trade_work(model) == 31**4
+    began = time.perf_counter()
+    with pytest.raises(SpaceTooLargeError, match="search for trades .* coarser grid"):
+        logrolls(model, max_work=31**4 - 1)
+    assert time.perf_counter() - began < 1.0
+    assert logrolls(model, max_work=31**4)[0].trades  # at the budget: searched

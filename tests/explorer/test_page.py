@@ -131,6 +131,64 @@ def test_text_from_the_scenario_is_escaped(explorer):
     assert page.count("</script>") == 2  # the JSON and the script, nothing else closes one
 
 
+HOSTILE = """\
+format: 1
+name: "a <!-- b <script> c </script> d & e"
+description: "ends a comment --> and a </script> here"
+issues:
+  price: {label: "Price <!--", unit: "</script><script>alert(1)</script>", range: [0, 10],
+          grid: 3}
+  deal: {label: "Deal <script>", options: [a, b]}
+parties:
+  buyer:
+    label: "Buyer <!-- <script>"
+    reservation: 0.3
+    assumption: invented
+    issues:
+      price: {weight: 1, points: [[0, 1], [10, 0]]}
+      deal: {weight: 1, values: {a: 1, b: 0}}
+  seller:
+    label: "Seller </script> \\u2028 & \u2029 >"
+    reservation: 0.3
+    assumption: invented
+    issues:
+      price: {weight: 1, ideal: 10}
+      deal: {weight: 1, values: {a: 0, b: 1}}
+"""
+
+
+def test_labels_that_open_comments_or_scripts_cannot_break_the_page(tmp_path):
+    from simulator.explorer.page import _texts
+
+    scenario = tmp_path / "hostile.yaml"
+    scenario.write_text(HOSTILE, encoding="utf-8")
+    explorer = compute_frames(simulator.load(scenario), frames=3)
+    assert "<!-- <script>" in explorer.party_labels["buyer"]
+    page = render_html(explorer)
+    # exactly the page's two scripts, each closed once; no comment anywhere
+    assert page.count("<script") == 2 and page.count("</script>") == 2
+    assert "<!--" not in page
+    payload = re.search(
+        r'<script type="application/json" id="frame-data">(.*?)</script>', page, re.S
+    ).group(1)
+    assert not set(payload) & {"<", ">", "&", "\u2028", "\u2029"}
+    expected = [
+        {"open": f.exists, "own": f.own, "text": _texts(explorer, f)} for f in explorer.frames
+    ]
+    assert json.loads(payload) == expected  # the same data, every label as written
+    assert any("Buyer <!-- <script>" in d["text"]["nash"] for d in expected)
+    assert any("Seller </script>" in d["text"]["nash"] for d in expected)
+
+
+def test_script_json_escapes_what_html_reads_in_a_script():
+    from simulator.explorer.page import script_json
+
+    data = {"k<!--": ["<script>", "</script>", "a & b > c", "\u2028\u2029"]}
+    text = script_json(data)
+    assert json.loads(text) == data
+    assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+
+
 @pytest.mark.parametrize(
     "value, text", [(0.45, "0.45"), (1 / 3, "0.333"), (65.0, "65"), (-0.5, "\u22120.5")]
 )

@@ -286,7 +286,8 @@ def test_several_documents_are_rejected():
 
 def test_deep_nesting_is_a_problem_not_a_crash():
     problem = problem_of("a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert "nested too deeply" in problem.message
+    assert "nested more than 100 levels deep" in problem.message
+    assert (problem.line, problem.column) == (1, 103)  # the '[' that passes the limit
 
 
 def test_several_problems_are_reported_in_file_order():

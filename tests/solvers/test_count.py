@@ -89,3 +89,48 @@ def test_huge_space_no_overflow():
         ways = [sum(ways[max(0, s - 5) : s + 1]) for s in range(len(ways) + 5)]
     assert c.exact and isinstance(c.count, int)
     assert c.count == sum(ways[60:101])
+
+
+def _fine_grids(grid: int, n_issues: int = 3):
+    from simulator.model import ContinuousIssue, IdealValue
+
+    issues = [ContinuousIssue(f"x{k}", 0.0, 1.0, grid=grid) for k in range(n_issues)]
+    p = Party(
+        "p", 0.4, {i.name: 1 for i in issues}, {i.name: IdealValue(1.0, 0.0, 1.0) for i in issues}
+    )
+    q = Party(
+        "q",
+        0.4,
+        {i.name: k + 1 for k, i in enumerate(issues)},
+        {i.name: IdealValue(0.0, 0.0, 1.0) for i in issues},
+    )
+    return compile_model(issues, [p, q])
+
+
+def test_the_budget_is_checked_before_an_issue_is_expanded():
+    # three grids of 100,000: the second issue alone would expand 1e10 states (4 GiB)
+    import time
+
+    from simulator.solvers.count import MAX_WORK, _exact
+
+    model = _fine_grids(100_000)
+    began = time.perf_counter()
+    assert _exact(model, 500_000, MAX_WORK) is None
+    c = count_acceptable(model)
+    assert time.perf_counter() - began < 10
+    assert not c.exact and c.total == 10**15 and c.low <= c.count <= c.high
+
+
+def test_states_merged_in_pieces_count_the_same(monkeypatch):
+    # merging (rounded) partial-gain states while they arrive, in tiny blocks, gives the count
+    # of a single merge, and enumeration's
+    import simulator.solvers.count as count
+
+    model = _fine_grids(12)
+    truth = analyze(model, ()).zone.count
+    assert count_acceptable(model).count == truth
+    monkeypatch.setattr(count, "_BLOCK", 7)
+    c = count_acceptable(model, max_states=40)  # more than 40 states: estimated
+    assert not c.exact
+    c = count_acceptable(model, max_states=10_000)
+    assert c.exact and c.count == truth

@@ -126,7 +126,7 @@ def test_without_seed_a_seed_is_recorded_and_reused_on_resume(tmp_path, uncertai
         (["--vary", f"{RES}=0.4:0.9:0"], r"N must be at least 1"),
         (["--vary", "parties.candidate.salary=0:1:3"], r"is not a parameter a sweep can vary"),
         (["--vary", "parties.boss.reservation=0:1:3"], r"no party 'boss'"),
-        (["--vary", "parties.candidate.issues.pension.weight=0:1:3"], r"does not weigh 'pension'"),
+        (["--vary", "parties.candidate.issues.pension.weight=0:1:3"], r"no issue 'pension'"),
         (
             ["--vary", "parties.candidate.issues.remote.values.hybrid=0:1:3"],
             r"'hybrid' is not an option of 'remote'",

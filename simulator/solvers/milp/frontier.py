@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.errors import SolverError
+
 from simulator.solvers.milp.concepts import TIE_TOL, _program
 from simulator.solvers.milp.formulation import Formulation
 
 __all__ = ["epsilon_frontier"]
 
-#: The next point must improve the second signatory by at least this: above HiGHS's MIP
-#: feasibility tolerance (1e-6), which would otherwise let the last point be found again.
-#: Frontier points closer than this in the second signatory's gain are merged.
-STEP = 1e-5
+#: The next point must improve the second signatory by at least this: a hundred times the
+#: solver's feasibility tolerance (``program.FEAS_TOL``, 1e-9), which would otherwise let the
+#: last point be found again. Frontier points closer than this in the second signatory's gain
+#: are merged.
+STEP = 1e-7
 
 
 def epsilon_frontier(
@@ -48,7 +51,7 @@ def epsilon_frontier(
                 return points, True
             prog.row(ga, first.value - TIE_TOL * max(1.0, abs(first.value + ca)), np.inf)
             second = prog.maximise(gb)
-        except RuntimeError:  # HiGHS numerical trouble near the end: report what was traced
+        except SolverError:  # HiGHS numerical trouble near the end: report what was traced
             return points, False
         x = second.x if second is not None else first.x
         gain_b = float(gb @ x[: f.n]) + cb

@@ -42,15 +42,18 @@ def _max(f, objective, extra=()):
 def test_one_hot_rows():
     f = formulate(_model())
     a, lo, hi = f.rows
+    a = a.toarray()
     y = f._option_vars[0]
     onehot = np.zeros(f.n)
     onehot[y] = 1.0
     hits = [r for r in range(a.shape[0]) if np.array_equal(a[r], onehot)]
     assert len(hits) == 1 and lo[hits[0]] == hi[hits[0]] == 1.0
     assert (f.integrality[y] == 1).all()
-    # on the grid, the continuous issue is one-hot too
+    # on the grid, the continuous issue is the lattice 0 + 5 m, m an integer in [0, 2]
     g = formulate(_model(), on_grid=True)
-    assert g._option_vars[1] is not None and g._option_vars[1].size == 3
+    assert g._option_vars[1] is None and g._lattices[1] == (0.0, 5.0, 3)
+    m = g._segments[1][2]
+    assert g.integrality[m] == 1 and (g.lb[m], g.ub[m]) == (0.0, 2.0)
     # every solution picks exactly one option
     for obj in np.eye(f.n):
         res = _max(f, obj)
@@ -130,10 +133,12 @@ def test_decode_round_trips():
     g = formulate(model, on_grid=True)
     for index in range(model.space.count):
         want = model.outcome(index)
-        z = np.zeros(g.n)
-        for k, level in enumerate(model.space.levels(index, index + 1)[0]):
-            z[g._option_vars[k][level]] = 1.0
-        assert g.decode(z) == want
+        deal, x = "abc".index(want["deal"]), want["x"]
+        res = _max(g, np.zeros(0), [(g.levels[0], deal, deal), (g.levels[1], x, x)])
+        assert g.decode(res.x) == want
+    # and only grid points are feasible on the grid: x = 2.5 is not (grid 0, 5, 10)
+    assert _max(g, np.zeros(0), [(g.levels[1], 2.5, 2.5)]) is None
+    assert _max(f, np.zeros(0), [(f.levels[1], 2.5, 2.5)]) is not None
 
 
 def test_refuse_excludes_a_gain_of_exactly_zero():

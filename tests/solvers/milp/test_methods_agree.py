@@ -9,7 +9,6 @@ MILP answer is the limit of the enumeration's as the grid is refined, and never 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -28,24 +27,26 @@ from simulator.model import (
     TableValue,
 )
 from simulator.solvers.kalai import kalai_objective
+from simulator.solvers.milp.concepts import TIE_TOL
 from simulator.solvers.milp.frontier import STEP
 from simulator.solvers.nash import nash_objective
 from tests.strategies import models
 
 CONCEPTS = ("nash", "kalai", "egalitarian", "utilitarian")
 ATOL = 1e-9  # the contract's acceptance tolerance (simulator.model.ACCEPT_ATOL)
-#: Answers of the two methods agree to this. The programmes ask HiGHS for a relative gap of
-#: 1e-9, but HiGHS accepts a MIP solution whose rows are violated by up to its
-#: mip_feasibility_tolerance (1e-6, not the LP's 1e-7): a value read off a MILP solution
-#: (a slack, a reach) may be off by ~1e-7..1e-6 (seen: a bonus of 1.19e-7 counted where it
-#: should not be). 1e-7 fails on such models; see the report / bug 3 below.
-AGREE = 1e-6
-#: Outcomes refused by a gain in [-NEAR, -ACCEPT_ATOL) are accepted by the MILP (bug 3).
-NEAR = 1e-5
+#: Answers of the two methods agree to this. The programmes ask HiGHS (through highspy) for
+#: gaps of 1e-9 and feasibility tolerances of 1e-9 (simulator.solvers.milp.program); a value
+#: read off a MILP solution (a slack, a reach) may be off by a few times that.
+AGREE = 1e-7
+#: Model numbers finer than this are below what the MILP resolves: an outcome refused by a
+#: gain in [-ACCEPT_ATOL - STRICT, -ACCEPT_ATOL) (STRICT = 1e-8) may count as not refused, and
+#: frontier points closer than frontier.STEP (1e-7) are merged (ten times that, to compare
+#: frontiers exactly).
+NEAR = 1e-6
 #: Enumeration outcomes whose objective (then sum of gains) lie within this of the best are
-#: treated as tied: the MILP tie-breaking works at TIE_TOL = 1e-9 (concepts.TIE_TOL), and at
-#: that scale HiGHS cannot tell which of two nearly tied outcomes is really better.
-TIE = 1e-9
+#: treated as tied: the MILP tie-breaking works at concepts.TIE_TOL (1e-8), and at that scale
+#: HiGHS cannot tell which of two nearly tied outcomes is really better.
+TIE = TIE_TOL
 
 
 def small_models() -> st.SearchStrategy[Model]:
@@ -105,13 +106,13 @@ def _nash_degenerate(model: Model) -> bool:
 
 
 def _below_solver_resolution(model: Model) -> bool:
-    """The model's numbers are finer than HiGHS resolves (mip_feasibility_tolerance 1e-6).
+    """The model's numbers are finer than the MILP resolves (tolerances of 1e-9, ties 1e-8).
 
     True when some outcome's signatory gain lies just below acceptance (in [-NEAR, -ATOL):
-    the MILP accepts it, bug 3), or when two outcomes' utilities for a signatory differ by
-    less than NEAR but more than rounding (weights of 1e-7, values of 1e-6, bonuses of
-    1.2e-7 ... which ``models()`` draws often): the MILP cannot order such outcomes and its
-    Nash outer approximation may not converge. The two methods are compared on the rest.
+    the MILP may take it as not refused), or when two outcomes' utilities for a signatory
+    differ by less than NEAR but more than rounding (weights of 1e-8, bonuses of 1.2e-8 ...
+    which ``models()`` draws often): the MILP cannot order such outcomes. The two methods are
+    compared on the rest.
     """
     for party in model.parties:  # coefficients HiGHS drops or mis-scales (seen: 4.7e-54)
         w = np.array(list(party.normalised_weights().values()) or [0.0])
@@ -137,7 +138,7 @@ def _check_frontier(model: Model, en, mi) -> None:
     # frontier: traced by the MILP for two signatories only, and compared when complete
     # (HiGHS may fail numerically midway -- e.g. on a weight of 1e-38 -- and the frontier is
     # then reported incomplete). Each epsilon-constraint step asks the second signatory to
-    # improve by frontier.STEP = 1e-6, so frontier points closer than that in its gain are
+    # improve by frontier.STEP (1e-7), so frontier points closer than that in its gain are
     # one point to the MILP: the sets are equal when the enumeration's points are that far
     # apart, else every MILP point is an enumeration point and every enumeration point is
     # within STEP of a MILP point.
@@ -163,20 +164,14 @@ def check_methods_agree(
 ) -> None:
     """Every answer of ``analyze`` and ``analyze_milp(on_grid=True)`` agrees.
 
-    With ``skip_known_bugs`` the Nash solution is not compared where one of the two MILP Nash
-    bugs applies (see the xfail tests below); everything else still is.
+    With ``skip_known_bugs`` models whose numbers are finer than the MILP resolves are
+    skipped (:func:`_below_solver_resolution`); pinned examples pass ``False``.
     """
     if skip_known_bugs:  # called under @given: a rejected model is not counted as a pass
         assume(not _below_solver_resolution(model))
     en = analyze(model)
     concepts = CONCEPTS
-    try:
-        mi = analyze_milp(model, concepts, on_grid=True)
-    except RuntimeError as exc:  # bug 1: Nash tie-breaking never accepts a solution
-        if not skip_known_bugs or "tie-breaking did not converge" not in str(exc):
-            raise
-        concepts = tuple(c for c in concepts if c != "nash")
-        mi = analyze_milp(model, concepts, on_grid=True)
+    mi = analyze_milp(model, concepts, on_grid=True)
     ez, mz = en.zone, mi.zone
 
     # zone
@@ -286,9 +281,7 @@ def test_enumeration_converges_to_the_interval_answer():
         slack_g, nash_g = got.zone.slack, got.solutions["nash"].objective
         # the interval contains every grid: its optimum is never worse
         assert slack_true >= slack_g - 1e-9, grid
-        # (1e-6, not 1e-9: the interval's Nash objective is 2.1e-7 below the 101-point grid's;
-        # see test_interval_nash_is_at_least_the_grid_nash)
-        assert nash_true >= nash_g - 1e-6, grid
+        assert nash_true >= nash_g - 1e-9, grid
         slack_err.append(slack_true - slack_g)
         nash_err.append(nash_true - nash_g)
     # each grid contains the coarser ones whose size n satisfies (n-1) | (m-1): 5 -> 21 -> 101
@@ -302,7 +295,7 @@ def test_enumeration_converges_to_the_interval_answer():
     assert exact.solutions["nash"].index is None
 
 
-# -- known bugs (strict xfail: they fail now; fixing the bug makes them pass) ------------------
+# -- bugs found by these tests, pinned as regressions -------------------------------------------
 
 
 def _all_tied_with_interaction() -> Model:
@@ -361,7 +354,8 @@ def _refused_by_one_millionth() -> Model:
     return compile_model([i0, i1], [p0, p1], [Condition("i0", options=("o1",))])
 
 
-# bug 1 was fixed while these tests were written (concepts.TIE_TOL 1e-9 -> 1e-7): a regression
+# bug 1 was fixed while these tests were written (Nash tie-breaking never accepted a solution; it
+# now gives up after concepts.VERIFY_ROUNDS and keeps its outcome): a regression
 @given(small_models())
 @example(_all_tied_with_interaction())
 @settings(phases=[Phase.explicit], deadline=None)
@@ -378,11 +372,8 @@ def test_bug2_nash_when_a_signatory_cannot_gain(model):
     check_methods_agree(model, skip_known_bugs=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug 3: the MILP accepts gains down to about -1e-6 "
-    "(HiGHS mip_feasibility_tolerance) instead of -ACCEPT_ATOL",
-)
+# Regression (bug 3, fixed): through scipy, HiGHS ran at its default mip_feasibility_tolerance
+# (1e-6) and the MILP accepted gains down to about -1e-6; highspy sets it to 1e-9.
 @given(small_models())
 @example(_refused_by_one_millionth())
 @settings(phases=[Phase.explicit], deadline=None)
@@ -446,11 +437,10 @@ def test_bug4_milp_frontier_is_complete(model):
     check_methods_agree(model, check_frontier=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug 5: analyze_milp's Nash on the interval is 2.1e-7 "
-    "worse (log product) than enumeration on the 101-point grid it contains",
-)
+# Regression (bug 5, fixed): the interval's Nash was 2.1e-7 worse (log product) than the
+# 101-point grid's: the outer approximation stopped within HiGHS's tolerances and the
+# tie-breaking slid along the flat peak. The Nash solution is now polished with its binaries
+# fixed (concepts._polish_nash).
 def test_interval_nash_is_at_least_the_grid_nash():
     exact = analyze_milp(pie_model(11), ["nash"]).solutions["nash"].objective
     grid = analyze(pie_model(101), ["nash"]).solutions["nash"].objective
