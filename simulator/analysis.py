@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from simulator.method_choice import AUTO_THRESHOLD, choose_method
 from simulator.errors import SolverError
+from simulator.method_choice import AUTO_THRESHOLD, choose_method
 from simulator.model.compiled import ACCEPT_ATOL, MAX_OUTCOMES, Model
 from simulator.model.space import DEFAULT_CHUNK
 from simulator.progress import task

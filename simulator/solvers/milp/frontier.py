@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.errors import SolverError
-
 from simulator.solvers.milp.concepts import TIE_TOL, _program
 from simulator.solvers.milp.formulation import Formulation
 
