@@ -153,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
         "tit_for_tat or hardliner (repeatable)",
     )
     sim.add_argument("--rounds", type=int, default=100, help="the deadline (default 100)")
+    sim.add_argument(
+        "--discount",
+        type=float,
+        metavar="D",
+        help="every party's discount factor per round, in (0, 1] (default: each party's "
+        "discount in the scenario, else 1): an agreement at round t is worth D^t u",
+    )
+    sim.add_argument(
+        "--undiscounted",
+        action="store_true",
+        help="agents bargain on undiscounted utilities, as if time cost nothing (the "
+        "agreement is still reported discounted)",
+    )
     sim.add_argument("--seed", type=int, help="seed of the belief noise")
     sim.add_argument(
         "--noise",
@@ -461,43 +474,32 @@ def cmd_simulate(args) -> int:
         strategies[party.strip()] = name.strip()
     if args.rounds < 1:
         raise UsageError("--rounds must be at least 1")
+    if args.discount is not None and not 0.0 < args.discount <= 1.0:
+        raise UsageError(f"--discount {args.discount:g}: a discount factor lies in (0, 1]")
     from simulator.dynamics import simulate
+    from simulator.report.simulation import simulation_document, simulation_json
 
     model = scenario.model()
     try:
         sim = simulate(
-            model, args.protocol, strategies, args.rounds, args.seed, args.noise, args.mediator
+            model,
+            args.protocol,
+            strategies,
+            args.rounds,
+            args.seed,
+            args.noise,
+            args.mediator,
+            args.discount,
+            discounted=not args.undiscounted,
+            max_outcomes=scenario.max_outcomes,
         )
-    except ValueError as err:  # an unknown party or strategy, a space too large
+    except ValueError as err:  # an unknown party, strategy or mediator
         raise UsageError(str(err)) from None
-    result = {
-        "protocol": sim.protocol,
-        "strategies": sim.strategies,
-        "agreed": sim.agreed,
-        "round": sim.round,
-        "outcome": sim.outcome,
-        "utilities": sim.utilities,
-        "discounted": sim.discounted,
-        "distance_nash": sim.distance_nash,
-        "distance_kalai": sim.distance_kalai,
-    }
+    result = simulation_json(sim)
     if args.json:
         print(jsonsafe.dumps(result, indent=2))
     else:
-        who = ", ".join(f"{p}={s}" for p, s in sim.strategies.items())
-        print(f"{scenario.name}: {sim.protocol} protocol, {who}")
-        if sim.agreed:
-            print(f"Agreement in round {sim.round}:")
-            for issue, value in sim.outcome.items():
-                print(f"  {issue} = {value}")
-            print("Utilities: " + ", ".join(f"{p} {u:.3f}" for p, u in sim.utilities.items()))
-            if sim.distance_nash is not None:
-                print(
-                    f"Distance to the static Nash agreement {sim.distance_nash:.3f}, "
-                    f"to Kalai-Smorodinsky {sim.distance_kalai:.3f} (in utility)."
-                )
-        else:
-            print(f"No agreement within {args.rounds} rounds.")
+        print(simulation_document(sim, model, scenario.name).text(), end="")
     if args.out:
         from simulator.io.output import replacing_dir
         from simulator.plots.files import write_offers

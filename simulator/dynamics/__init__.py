@@ -6,13 +6,14 @@ text; results are compared with the static Nash and Kalai-Smorodinsky solutions.
 :mod:`~simulator.dynamics.rubinstein` holds the two-player alternating-offers benchmark.
 """
 
-from simulator.dynamics.rubinstein import rubinstein_share, simulate_rubinstein
+from simulator.dynamics.rubinstein import horizon_error, rubinstein_share, simulate_rubinstein
 from simulator.dynamics.simulate import Simulation, monte_carlo, simulate, summarize
 from simulator.dynamics.strategies import STRATEGIES
 
 __all__ = [
     "STRATEGIES",
     "Simulation",
+    "horizon_error",
     "monte_carlo",
     "rubinstein_share",
     "simulate",

@@ -1,13 +1,16 @@
-"""The enumerated outcome table a simulated negotiation plays on.
+"""The outcomes a simulated negotiation plays on: the *lawful* ones.
 
-Every outcome of ``model.space`` is evaluated once: utilities, the structural constraints and
-each party's *acceptable-to-self* set
+Red lines are as public as reservations, so no agent ever offers, and no mediator ever
+proposes, an outcome that breaks a structural constraint or a signatory's red line: such an
+outcome can never be agreed. The table keeps only the lawful outcomes
 
-.. math:: A_i = \\{x : x \\text{ obeys the constraints and } i\\text{'s red lines},\\;
-          u_i(x) \\ge d_i - 10^{-9}\\},
+.. math:: L = \\{x : x \\text{ obeys the constraints and every signatory's red lines}\\},
 
-``d_i`` the party's reservation. Agents, protocols and the mediator only look up rows of
-this table; nothing is re-evaluated during the talks.
+found in one streaming pass over the space (memory bounded by the chunk size and ``|L|``),
+each with its utilities and each party's *acceptable-to-self* flag
+``x in L and u_i(x) >= d_i - 10^{-9}`` (a non-signatory's own red lines included). Agents,
+protocols and the mediator only look up rows of this table; nothing is re-evaluated during
+the talks. On the Ukraine baseline that is 3,456 rows instead of 2,239,488 outcomes.
 """
 
 from __future__ import annotations
@@ -16,116 +19,148 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.model.compiled import ACCEPT_ATOL, Model
+from simulator.errors import SpaceTooLargeError
+from simulator.model.compiled import ACCEPT_ATOL, MAX_OUTCOMES, Model
+from simulator.model.space import DEFAULT_CHUNK
 
 __all__ = [
     "MAX_SIMULATED_BYTES",
     "MAX_SIMULATED_OUTCOMES",
     "OutcomeTable",
-    "check_memory",
+    "bytes_per_row",
     "outcome_table",
-    "table_bytes",
 ]
 
-#: Largest outcome space a simulation enumerates.
+#: Most lawful outcomes a simulation keeps.
 MAX_SIMULATED_OUTCOMES = 5 * 10**6
-#: Largest memory a simulation's tables may take (estimated by :func:`table_bytes`, checked
-#: before anything is built).
+#: Largest memory a simulation's tables may take (:func:`bytes_per_row` times the lawful
+#: outcomes, checked while they are collected).
 MAX_SIMULATED_BYTES = 2 * 2**30
 
 
-def table_bytes(model: Model, noise: float = 0.0) -> int:
-    """An upper estimate of the bytes a simulation holds per model: the outcome table
-    (levels, utilities, masks) and each signatory agent's arrays (its acceptable outcomes in
-    order of preference and their gains; with ``noise``, its own noisy beliefs)."""
+def bytes_per_row(model: Model, noise: float = 0.0) -> int:
+    """An upper estimate of the bytes a simulation holds per lawful outcome: the table
+    (levels, utilities, index, flags) and each signatory agent's arrays (its preference
+    order and gains; with ``noise``, its own noisy beliefs)."""
     k, p = len(model.issues), len(model.parties)
     s = int(model.signatories.sum())
-    per = 8 * k + 8 * p + 2 * p + 1 + s * 8 * (2 + p)
+    per = 8 * k + 8 * p + 8 + 2 * p + s * 8 * (2 + p)
     if noise > 0:
         per += s * 16 * p
-    return int(model.space.count) * per
-
-
-def check_memory(model: Model, noise: float = 0.0, limit: int = MAX_SIMULATED_BYTES) -> None:
-    """``ValueError`` if a simulation of ``model`` would need more than ``limit`` bytes."""
-    need = table_bytes(model, noise)
-    if need > limit:
-        raise ValueError(
-            f"simulating the talks on {model.space.count:,} outcomes with "
-            f"{len(model.parties)} parties would take about {need / 2**30:.1f} GiB of memory, "
-            f"more than the limit of {limit / 2**30:.0f} GiB -- reduce the options or "
-            "continuous grids"
-        )
+    return per
 
 
 @dataclass(frozen=True, eq=False)
 class OutcomeTable:
-    """Every outcome of a model, evaluated.
+    """The lawful outcomes of a model, evaluated, in enumeration order.
 
     Attributes
     ----------
-    levels : ``(n, n_issues)`` levels of each outcome, in enumeration order.
+    levels : ``(n, n_issues)`` levels of each lawful outcome.
+    index : ``(n,)`` their enumeration numbers in the whole space, ascending.
     utilities : ``(n, n_parties)`` utilities.
-    allowed : ``(n,)`` True where every structural constraint holds.
-    permitted : ``(n, n_parties)`` True where the outcome obeys the constraints and that
-        party's red lines.
-    acceptable : ``(n, n_parties)`` permitted and at or above that party's reservation.
+    acceptable : ``(n, n_parties)`` at or above that party's reservation (and, for a party
+        that does not sign, obeying its own red lines too).
     reservations : ``(n_parties,)``.
     sizes : levels per issue (``model.space.sizes``), to find single-issue changes.
+    total : outcomes in the whole space (lawful or not).
     """
 
     levels: np.ndarray
+    index: np.ndarray
     utilities: np.ndarray
-    allowed: np.ndarray
-    permitted: np.ndarray
     acceptable: np.ndarray
     reservations: np.ndarray
     sizes: tuple[int, ...]
+    total: int
 
     @property
     def count(self) -> int:
         return int(self.levels.shape[0])
 
-    def neighbours(self, index: int, issue: int) -> np.ndarray:
-        """Outcomes equal to ``index`` except on ``issue`` (every level of it, ``index`` too)."""
+    def neighbours(self, row: int, issue: int) -> np.ndarray:
+        """Rows of the lawful outcomes equal to ``row``'s except on ``issue`` (``row``
+        itself included), in enumeration order."""
         stride = int(np.prod(self.sizes[issue + 1 :], dtype=np.int64))
-        base = index - int(self.levels[index, issue]) * stride
-        return base + stride * np.arange(self.sizes[issue], dtype=np.int64)
+        base = int(self.index[row]) - int(self.levels[row, issue]) * stride
+        wanted = base + stride * np.arange(self.sizes[issue], dtype=np.int64)
+        at = np.searchsorted(self.index, wanted)
+        at = np.minimum(at, self.count - 1)
+        return at[self.index[at] == wanted]
 
 
-def outcome_table(model: Model, max_outcomes: int = MAX_SIMULATED_OUTCOMES) -> OutcomeTable:
-    """Enumerate and evaluate a model's outcome space once.
+def outcome_table(
+    model: Model,
+    max_rows: int = MAX_SIMULATED_OUTCOMES,
+    max_bytes: int = MAX_SIMULATED_BYTES,
+    noise: float = 0.0,
+    max_outcomes: int = MAX_OUTCOMES,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> OutcomeTable:
+    """Enumerate a model's space once and keep its lawful outcomes.
 
     Raises
     ------
-    ValueError
-        If the space has more than ``max_outcomes`` outcomes.
+    SpaceTooLargeError
+        If the space has more than ``max_outcomes`` outcomes (checked first), or the lawful
+        outcomes would be more than ``max_rows`` or take more than ``max_bytes`` (checked
+        while they are collected, before they are kept).
 
     Examples
     --------
-    >>> from simulator.model import DiscreteIssue, Party, TableValue, compile_model
-    >>> deal = DiscreteIssue("deal", ("a", "b"))
+    >>> from simulator.model import DiscreteIssue, Party, TableValue, Condition, compile_model
+    >>> deal = DiscreteIssue("deal", ("a", "b", "c"))
     >>> m = compile_model([deal], [
-    ...     Party("p", 0.5, {"deal": 1}, {"deal": TableValue((1.0, 0.0))}),
-    ...     Party("q", 0.5, {"deal": 1}, {"deal": TableValue((0.6, 1.0))})])
-    >>> outcome_table(m).acceptable.tolist()
-    [[True, True], [False, True]]
+    ...     Party("p", 0.5, {"deal": 1}, {"deal": TableValue((1.0, 0.0, 0.5))},
+    ...           red_lines=(Condition("deal", ("c",), negate=True),)),
+    ...     Party("q", 0.5, {"deal": 1}, {"deal": TableValue((0.6, 1.0, 1.0))})])
+    >>> t = outcome_table(m)
+    >>> t.index.tolist(), t.acceptable.tolist()
+    ([0, 1], [[True, True], [False, True]])
     """
-    count = model.space.count
-    if count > max_outcomes:
-        raise ValueError(
-            f"the outcome space has {count:,} outcomes; simulating the talks enumerates it and "
-            f"accepts at most {max_outcomes:,} -- reduce the options or continuous grids"
-        )
-    levels = model.space.levels(0, count)
-    u = model.utilities(levels)
-    allowed = model.constraint_mask(levels)
-    breaks = model.red_line_breaks(levels)
+    model.check_size(max_outcomes)
+    per = bytes_per_row(model, noise)
+    limit = min(max_rows, max_bytes // max(per, 1))
+    lines = model.signatory_lines
+    sig = model.signatories
     res = model.reservations
-    permitted = np.repeat(allowed[:, None], len(model.parties), axis=1)
-    for j, line in enumerate(model.red_lines):
-        permitted[:, line.party] &= ~breaks[:, j]
-    acceptable = permitted & (u >= res - ACCEPT_ATOL)
-    for a in (levels, u, allowed, permitted, acceptable):
+    levels, index, utils, accept = [], [], [], []
+    kept = 0
+    for start, lv, u in model.evaluated(chunk_size, True):
+        assert lv is not None
+        breaks = model.red_line_breaks(lv)
+        lawful = model.constraint_mask(lv) & ~breaks[:, lines].any(axis=1)
+        rows = np.flatnonzero(lawful)
+        if rows.size == 0:
+            continue
+        kept += rows.size
+        if kept > limit:
+            raise SpaceTooLargeError(
+                kept,
+                limit,
+                f"simulating the talks keeps every outcome that obeys the constraints and the "
+                f"signatories' red lines; this scenario has more than {limit:,} of them "
+                f"(about {per * kept / 2**30:.1f} GiB and more, the limit being "
+                f"{min(max_bytes, per * max_rows) / 2**30:.1f} GiB) -- reduce the options or "
+                "continuous grids",
+            )
+        ok = u[rows] >= res - ACCEPT_ATOL
+        own = model.breaks_by_party(breaks[rows])
+        ok &= ~own | sig  # a signatory's own red lines hold on every lawful row already
+        levels.append(lv[rows])
+        index.append(start + rows.astype(np.int64))
+        utils.append(u[rows])
+        accept.append(ok)
+    n_issues, n_parties = len(model.issues), len(model.parties)
+    table = OutcomeTable(
+        levels=np.vstack(levels) if levels else np.zeros((0, n_issues), dtype=np.int64),
+        index=np.concatenate(index) if index else np.zeros(0, dtype=np.int64),
+        utilities=np.vstack(utils) if utils else np.zeros((0, n_parties)),
+        acceptable=np.vstack(accept) if accept else np.zeros((0, n_parties), dtype=bool),
+        reservations=res,
+        sizes=model.space.sizes,
+        total=model.space.count,
+    )
+    for a in (table.levels, table.index, table.utilities, table.acceptable):
         a.setflags(write=False)
-    return OutcomeTable(levels, u, allowed, permitted, acceptable, res, model.space.sizes)
+    return table

@@ -1,15 +1,29 @@
 """Negotiation protocols: who speaks when, and when the talks end in agreement.
 
+Both play on the lawful outcomes (:mod:`simulator.dynamics.outcomes`): no offer and no text
+ever breaks a constraint or a signatory's red line.
+
 * :func:`alternating` -- the stacked alternating offers protocol (Aydoğan et al. 2017):
   signatories speak in order, one per round ``t = 0, 1, ...``; the speaker accepts the
   standing offer or replaces it with its own; agreement when every signatory has accepted
-  the standing offer (its proposer included); no agreement after ``rounds`` rounds.
+  the standing offer (its proposer included); no agreement after ``rounds`` rounds. An offer
+  needs ``n - 1`` more rounds to be accepted, so each agent's aspiration reaches its
+  reservation at its last turn no later than round ``rounds - n``.
 * :func:`mediated` -- Raiffa's (1982) single negotiating text: each round a mediator
   puts a text forward; each signatory accepts it or names one objection (the issue whose
-  change would raise its own utility most); the mediator replaces the text by the
-  single-issue change, on an objected issue, that most raises the smallest believed gain
-  ``min_j (u_j - d_j)`` over the objectors (ties: the mediator's own utility if it is a
-  party, else the sum of believed gains); agreement when every signatory accepts.
+  change would raise its own value most). The mediator then improves the text for the
+  objectors while **keeping what the accepters accepted**: a revision never lowers the
+  believed value of a signatory who accepted the current text, and never takes a signatory
+  believed to gain from it below its reservation. Among the single-issue changes on an
+  objected issue that qualify it takes the one that most raises the smallest believed gain
+  over the objectors (ties: the mediator's own utility if it is a party, else the sum of
+  believed gains, then the first outcome); when no single change qualifies, any lawful text
+  that does. When none raises the objectors' smallest gain without an accepter losing, the
+  mediator puts forward the text with the largest believed Nash product that keeps every
+  signatory believed to gain above its reservation (if it beats the current text's
+  product): the only move that may cost an accepter, never below its reservation, and the
+  Nash product rises with every such move, so the text cannot cycle through them. Agreement
+  when every signatory accepts.
 
 Both return a :class:`Transcript`; discounting and tables are the caller's business
 (:func:`simulator.dynamics.simulate`).
@@ -77,20 +91,24 @@ def alternating(agents: Sequence[Agent], rounds: int) -> Transcript:
     standing: int | None = None
     accepted: list[int] = []
     steps: list[Step] = []
+    # each agent's last turn at which what it accepts or offers can still be accepted by all
+    # (n - 1 more rounds): its aspiration reaches its reservation there
+    m = rounds - n
+    last = [m - (m - k) % n if m >= k else 0 for k in range(n)]
     for t in range(rounds):
         k = t % n
         agent = agents[k]
-        turn = Turn(t, rounds, standing, own_last[k], tuple(offers))
+        turn = Turn(t, rounds, standing, own_last[k], tuple(offers), last[k], n - 1)
         a = next_aspiration(agent, aspiration[k], turn)
         aspiration[k] = a
-        if standing is not None and k not in accepted and accepts(agent, standing, a):
+        if standing is not None and k not in accepted and accepts(agent, standing, a, t):
             accepted.append(k)
             names = tuple(agents[i].name for i in accepted)
             steps.append(Step(t, agent.name, "accept", standing, names))
             if len(accepted) == n:
                 return Transcript(tuple(steps), standing, t)
             continue
-        offer = propose(agent, a)
+        offer = propose(agent, a, t)
         if offer is None:
             names = tuple(agents[i].name for i in accepted)
             steps.append(Step(t, agent.name, "pass", standing, names))
@@ -105,37 +123,38 @@ def alternating(agents: Sequence[Agent], rounds: int) -> Transcript:
 
 def opening_text(
     table: OutcomeTable, beliefs: np.ndarray, signatories: np.ndarray, start: str
-) -> int:
+) -> int | None:
     """The mediator's first text: ``"utilitarian"`` -- the largest sum of believed
     signatory utilities; ``"nash"`` -- the largest believed Nash product
-    ``prod_j (u_j - d_j)``; both over the outcomes that obey the constraints and every
-    signatory's red lines and give every signatory a non-negative believed gain (failing
-    that, the first non-empty of: those obeying constraints and red lines, those obeying the
-    constraints, every outcome), ties to the first outcome."""
+    ``prod_j (u_j - d_j)``; both over the lawful outcomes that give every signatory a
+    non-negative believed gain (failing that, over every lawful outcome), ties to the first
+    outcome; ``None`` when no outcome is lawful."""
     if start not in ("utilitarian", "nash"):
         raise ValueError(f"unknown opening text {start!r}; use 'utilitarian' or 'nash'")
+    if table.count == 0:
+        return None
     u = beliefs[:, signatories]
     g = u - table.reservations[signatories]
-    lawful = table.allowed & table.permitted[:, signatories].all(axis=1)
-    for pool in (lawful & (g >= 0).all(axis=1), lawful, table.allowed, np.ones_like(lawful)):
-        if pool.any():
-            break
+    pool = (g >= 0).all(axis=1)
+    if not pool.any():
+        pool = np.ones(table.count, dtype=bool)
     score = np.prod(np.maximum(g, 0.0), axis=1) if start == "nash" else u.sum(axis=1)
     if start == "nash" and not (score[pool] > 0).any():
         score = u.sum(axis=1)
     return int(np.argmax(np.where(pool, score, -np.inf)))
 
 
-def _objection(agent: Agent, table: OutcomeTable, text: int) -> int | None:
-    """The issue whose change raises the agent's utility most, among changes that obey the
-    constraints and its red lines (None if no change helps)."""
-    u = agent.utility
+def _objection(agent: Agent, table: OutcomeTable, text: int, t: int) -> int | None:
+    """The issue whose change raises the agent's value most, among lawful single-issue
+    changes (None if no change helps)."""
+    now = float(agent.values(np.array([text]), t)[0])
     best_gain, best_issue = 0.0, None
     for k in range(len(table.sizes)):
         nb = table.neighbours(text, k)
-        nb = nb[table.permitted[nb, agent.party]]
-        if nb.size and float(u[nb].max() - u[text]) > best_gain + 1e-12:
-            best_gain, best_issue = float(u[nb].max() - u[text]), k
+        if nb.size:
+            gain = float(agent.values(nb, t).max()) - now
+            if gain > best_gain + 1e-12:
+                best_gain, best_issue = gain, k
     return best_issue
 
 
@@ -147,58 +166,106 @@ def mediated(
     mediator: int | None = None,
     mediator_name: str = "mediator",
     start: str = "utilitarian",
+    deltas: np.ndarray | None = None,
 ) -> Transcript:
     """Raiffa's single-negotiating-text procedure.
 
     Parameters
     ----------
-    table : the enumerated outcomes.
+    table : the lawful outcomes.
     agents : the signatories.
     rounds : deadline: at most this many texts.
-    beliefs : ``(n_outcomes, n_parties)`` the mediator's beliefs about every utility.
+    beliefs : ``(n_rows, n_parties)`` the mediator's beliefs about every utility.
     mediator : party index of a partisan mediator (ties go to its utility), None if neutral.
     start : opening text, ``"utilitarian"`` or ``"nash"`` (:func:`opening_text`).
+    deltas : every party's discount factor, for the mediator's view of the values at each
+        round (default 1: no time cost).
     """
     sig = np.array([a.party for a in agents], dtype=np.intp)
+    w = agents[0].power if agents else np.ones(0)  # public: every agent has the same powers
     text = opening_text(table, beliefs, sig, start)
+    d = np.ones(beliefs.shape[1]) if deltas is None else np.asarray(deltas, dtype=float)
     aspiration: list[float | None] = [None] * len(agents)
     steps: list[Step] = []
     for t in range(rounds):
+        if text is None:  # nothing lawful: nothing to put forward
+            steps.append(Step(t, mediator_name, "pass", None, ()))
+            continue
         yes: list[str] = []
+        accepters: list[int] = []
         objections: list[tuple[str, int]] = []
         objectors: list[int] = []
         for k, agent in enumerate(agents):
             turn = Turn(t, rounds, text, None, ())
             a = next_aspiration(agent, aspiration[k], turn)
             aspiration[k] = a
-            if accepts(agent, text, a):
+            if accepts(agent, text, a, t):
                 yes.append(agent.name)
+                accepters.append(agent.party)
                 continue
             objectors.append(agent.party)
-            issue = _objection(agent, table, text)
+            issue = _objection(agent, table, text, t)
             if issue is not None:
                 objections.append((agent.name, issue))
         steps.append(Step(t, mediator_name, "text", text, tuple(yes), tuple(objections)))
         if len(yes) == len(agents):
             return Transcript(tuple(steps), text, t)
-        text = _revise(table, beliefs, text, objectors, [i for _, i in objections], sig, mediator)
+        values = beliefs * d**t  # the mediator's view of every party's value at round t
+        issues = [i for _, i in objections]
+        text = _revise(table, values, text, accepters, objectors, issues, sig, mediator, w)
     return Transcript(tuple(steps), None, None)
 
 
-def _revise(table, beliefs, text, objectors, issues, sig, mediator) -> int:
-    if not issues:
-        return text
-    cand = np.unique(np.concatenate([table.neighbours(text, k) for k in set(issues)]))
-    cand = cand[table.allowed[cand] & (cand != text)]
-    if cand.size == 0:
-        return text
+def _revise(table, values, text, accepters, objectors, issues, sig, mediator, power) -> int:
+    """The next text: better for the objectors, no worse for the accepters (see the module
+    docstring); ``text`` itself when nothing qualifies."""
+    res = table.reservations
     obj = np.asarray(objectors, dtype=np.intp)
-    gain = beliefs[np.ix_(cand, obj)] - table.reservations[obj]
-    low = gain.min(axis=1)
-    now = float((beliefs[text, obj] - table.reservations[obj]).min())
-    if mediator is not None:
-        tie = beliefs[cand, mediator]
-    else:
-        tie = (beliefs[np.ix_(cand, sig)] - table.reservations[sig]).sum(axis=1)
-    best = int(np.lexsort((cand, -tie, -low))[0])
-    return int(cand[best]) if low[best] > now + 1e-12 else text
+    acc = np.asarray(accepters, dtype=np.intp)
+    now = values[text]
+    floor_obj = float((now[obj] - res[obj]).min())
+
+    def allowed(cand: np.ndarray, keep_accepters: bool = True) -> np.ndarray:
+        cand = cand[cand != text]
+        above = sig[now[sig] >= res[sig] - 1e-9]  # believed to gain now: keep them there
+        keep = (values[np.ix_(cand, above)] >= res[above] - 1e-9).all(axis=1)
+        if keep_accepters:
+            keep &= (values[np.ix_(cand, acc)] >= now[acc] - 1e-12).all(axis=1)
+        return cand[keep]
+
+    def qualifying(cand: np.ndarray) -> np.ndarray:
+        cand = allowed(cand)
+        low = (values[np.ix_(cand, obj)] - res[obj]).min(axis=1)
+        return cand[low > floor_obj + 1e-12]
+
+    cand = np.empty(0, dtype=np.int64)
+    if issues:
+        near = np.unique(np.concatenate([table.neighbours(text, k) for k in set(issues)]))
+        cand = qualifying(near)
+    if cand.size == 0:  # no single change helps without hurting an accepter: any lawful text
+        cand = qualifying(np.arange(table.count))
+    if cand.size == 0:
+        # the objectors' smallest gain cannot rise without an accepter losing: the text with
+        # the largest believed Nash product that keeps every signatory believed to gain now
+        # above its reservation (Zeuthen agents concede to a text whose product beats theirs;
+        # time-based ones accept it by their deadline)
+        cand = allowed(np.arange(table.count), keep_accepters=False)
+        product = _product(values, cand, sig, res, power)
+        cand = cand[product > _product(values, np.array([text]), sig, res, power)[0] + 1e-12]
+        if cand.size == 0:
+            return text
+        product = _product(values, cand, sig, res, power)
+        return int(cand[np.lexsort((cand, -product))[0]])
+    low = (values[np.ix_(cand, obj)] - res[obj]).min(axis=1)
+    tie = (
+        values[cand, mediator]
+        if mediator is not None
+        else (values[np.ix_(cand, sig)] - res[sig]).sum(axis=1)
+    )
+    return int(cand[np.lexsort((cand, -tie, -low))[0]])
+
+
+def _product(values, rows, sig, res, power) -> np.ndarray:
+    """Believed weighted Nash products of ``rows``."""
+    g = np.maximum(values[np.ix_(rows, sig)] - res[sig], 0.0)
+    return np.prod(g**power, axis=1)

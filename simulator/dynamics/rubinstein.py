@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["rubinstein_share", "simulate_rubinstein"]
+__all__ = ["horizon_error", "rubinstein_share", "simulate_rubinstein"]
 
 
 def _check(delta1: float, delta2: float) -> None:
@@ -43,10 +43,31 @@ def rubinstein_share(delta1: float, delta2: float) -> float:
     return (1.0 - delta2) / (1.0 - delta1 * delta2)
 
 
+def horizon_error(delta1: float, delta2: float, rounds: int) -> float:
+    """``x_T - x*``: how far the first proposer's share with a horizon of ``rounds`` lies
+    from the infinite game's (positive for an odd horizon, negative for an even one).
+
+    Examples
+    --------
+    >>> horizon_error(0.9, 0.8, 1) == 1 - rubinstein_share(0.9, 0.8)  # T = 1: it takes all
+    True
+    >>> round(horizon_error(0.9, 0.8, 2), 12) == round(-0.72 * rubinstein_share(0.9, 0.8), 12)
+    True
+    """
+    _check(delta1, delta2)
+    if rounds < 1:
+        raise ValueError("need at least one round")
+    x = rubinstein_share(delta1, delta2)
+    d = delta1 * delta2
+    if rounds % 2:
+        return d ** ((rounds - 1) // 2) * (1.0 - x)
+    return -(d ** (rounds // 2)) * x
+
+
 def simulate_rubinstein(
     delta1: float, delta2: float, pie_grid: int = 100_001, rounds: int = 2_000
 ) -> float:
-    """The first proposer's share in the finite-horizon equilibrium on a grid of splits.
+    r"""The first proposer's share in the finite-horizon equilibrium on a grid of splits.
 
     Algorithm (backward induction):
 
@@ -58,8 +79,15 @@ def simulate_rubinstein(
        ``{0, 1/(G-1), ..., 1}`` and keeps ``v_t = 1 - s``.
     3. Return ``v_0``.
 
-    The grid error stays below ``1 / ((G - 1)(1 - max delta))`` and the horizon error below
-    ``(delta_1 delta_2)^{T/2}``.
+    With exact shares the horizon-``T`` equilibrium share ``x_T`` satisfies
+    ``x_T - x* = delta_1 delta_2 (x_{T-2} - x*)`` (two rounds back), from ``x_1 = 1`` and
+    ``x_2 = 1 - delta_2``, so its distance from the infinite game's ``x*`` is exactly
+
+    .. math:: |x_T - x^*| = (\delta_1\delta_2)^{(T-1)/2}\,(1 - x^*) \ (T \text{ odd}),
+              \qquad (\delta_1\delta_2)^{T/2}\,x^* \ (T \text{ even}),
+
+    the first proposer getting more than ``x*`` for odd ``T`` (it makes the last offer) and
+    less for even ``T``. The grid adds an error below ``1 / ((G - 1)(1 - max delta))``.
 
     Parameters
     ----------

@@ -1,14 +1,18 @@
 """Simulating the talks on a compiled model, once or many times.
 
-:func:`simulate` enumerates the outcome space once (:mod:`simulator.dynamics.outcomes`),
-builds one :class:`~simulator.dynamics.strategies.Agent` per signatory, runs a protocol
+:func:`simulate` collects the lawful outcomes once (:mod:`simulator.dynamics.outcomes`: those
+obeying the constraints and every signatory's red lines), builds one
+:class:`~simulator.dynamics.strategies.Agent` per signatory, runs a protocol
 (:mod:`simulator.dynamics.protocols`) and measures where the talks ended against the static
 solutions of :func:`simulator.analyze`: the Euclidean distance, in the signatories' utility
-space, from the agreement to the Nash and Kalai-Smorodinsky outcomes.
+space, from the agreement to the (power-weighted) Nash and the Kalai-Smorodinsky outcomes.
+When the talks fail, the result says why (:attr:`Simulation.reason`).
 
 A per-round cost is a discount factor per party: an agreement at round ``t`` is worth
-``delta_i^t u_i`` (Rubinstein 1982, https://doi.org/10.2307/1912531). Agents concede on
-undiscounted utilities; both are reported.
+``delta_i^t u_i`` (Rubinstein 1982, https://doi.org/10.2307/1912531) while walking away keeps
+the reservation. By default agents bargain on these discounted values wherever a factor is
+set (``discounted=True``); ``discounted=False`` has them bargain on undiscounted utilities.
+Both the utilities and the discounted values of the agreement are reported.
 
 :func:`monte_carlo` repeats the talks with random strategies and belief noise;
 :func:`summarize` turns its runs into agreement rate, mean rounds and mean distance.
@@ -23,15 +27,10 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis import analyze
-from simulator.dynamics.outcomes import (
-    MAX_SIMULATED_OUTCOMES,
-    OutcomeTable,
-    check_memory,
-    outcome_table,
-)
+from simulator.dynamics.outcomes import OutcomeTable, outcome_table
 from simulator.dynamics.protocols import PROTOCOLS, Transcript, alternating, mediated
 from simulator.dynamics.strategies import STRATEGIES, make_agent
-from simulator.model.compiled import Model
+from simulator.model.compiled import MAX_OUTCOMES, Model
 
 __all__ = ["Simulation", "monte_carlo", "simulate", "summarize"]
 
@@ -54,13 +53,19 @@ class Simulation:
     utilities, discounted : every party's utility of the agreement, undiscounted and
         discounted (``delta^round u``); None without agreement.
     distance_nash, distance_kalai : Euclidean distance, over the signatories' utilities,
-        from the agreement to the static Nash / Kalai-Smorodinsky solution; None without
-        agreement or without a zone.
+        from the agreement to the static Nash solution (weighted by the parties' bargaining
+        powers, as :func:`simulator.analyze` solves it) and to the Kalai-Smorodinsky one;
+        None without agreement or without a zone.
     protocol : ``"alternating"`` or ``"mediated"``.
     strategies : signatory name -> strategy.
-    discount : party name -> discount factor used.
+    discount : party name -> discount factor.
     static : ``"nash"`` / ``"kalai"`` -> every party's utility of that static solution, None
         without a zone (what the distances are measured to; drawn by the offers plot).
+    reason : without agreement, why: no lawful outcome, no zone, the time costs, hard-liners
+        or the deadline; None with agreement.
+    bargained : ``"discounted"`` when the agents bargained on discounted values, else
+        ``"undiscounted"`` (also when no party discounts).
+    rounds : the deadline.
     """
 
     trace: pd.DataFrame
@@ -76,6 +81,9 @@ class Simulation:
     strategies: dict[str, str]
     discount: dict[str, float]
     static: Mapping[str, dict[str, float] | None] = field(default_factory=dict)
+    reason: str | None = None
+    bargained: str = "undiscounted"
+    rounds: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,10 +101,8 @@ class _Setting:
         return None if u is None else np.array([u[n] for n in sig])
 
 
-def _setting(model: Model, noise: float = 0.0) -> _Setting:
-    if model.space.count <= MAX_SIMULATED_OUTCOMES:  # else outcome_table says so
-        check_memory(model, noise)
-    table = outcome_table(model)
+def _setting(model: Model, noise: float = 0.0, max_outcomes: int = MAX_OUTCOMES) -> _Setting:
+    table = outcome_table(model, noise=noise, max_outcomes=max_outcomes)
     # auto: a frontier too costly to enumerate (many signatories) is solved by MILP instead
     sols = analyze(model, ("nash", "kalai"), method="auto").solutions
     static = {c: None if sols[c] is None else dict(sols[c].utilities) for c in ("nash", "kalai")}
@@ -128,12 +134,16 @@ def simulate(
     mediator: str | None = None,
     discount: float | Mapping[str, float] | None = None,
     start: str = "utilitarian",
+    *,
+    discounted: bool = True,
+    max_outcomes: int = MAX_OUTCOMES,
 ) -> Simulation:
     """Simulate the negotiation round by round.
 
     Parameters
     ----------
-    model : a compiled model with at most ``MAX_SIMULATED_OUTCOMES`` (5e6) outcomes.
+    model : a compiled model (its space is scanned once; at most
+        :data:`~simulator.dynamics.outcomes.MAX_SIMULATED_OUTCOMES` lawful outcomes).
     protocol : ``"alternating"`` (stacked alternating offers, signatories in model order)
         or ``"mediated"`` (single negotiating text).
     strategies : signatory name -> one of ``boulware``, ``linear``, ``conceder``,
@@ -145,6 +155,9 @@ def simulate(
     discount : a factor for every party, or per party name; default
         ``party.extra["discount"]`` where given, else 1.
     start : mediated protocol's opening text, ``"utilitarian"`` or ``"nash"``.
+    discounted : agents bargain on discounted values (the default; it matters only where a
+        factor is below 1); False: on undiscounted utilities, as if time cost nothing.
+    max_outcomes : the largest space to scan.
 
     Returns
     -------
@@ -153,8 +166,9 @@ def simulate(
     Raises
     ------
     ValueError
-        For a space over ``MAX_SIMULATED_OUTCOMES`` outcomes, an unknown protocol,
-        strategy, party or mediator.
+        For an unknown protocol, strategy, party or mediator.
+    SpaceTooLargeError
+        For a space over ``max_outcomes`` outcomes, or too many lawful outcomes to keep.
 
     Examples
     --------
@@ -168,7 +182,7 @@ def simulate(
     (True, {'x': 0.5})
     """
     return _run(
-        _setting(model, noise),
+        _setting(model, noise, max_outcomes),
         protocol,
         strategies,
         rounds,
@@ -177,10 +191,11 @@ def simulate(
         mediator,
         discount,
         start,
+        discounted,
     )
 
 
-def _run(setting, protocol, strategies, rounds, seed, noise, mediator, discount, start):
+def _run(setting, protocol, strategies, rounds, seed, noise, mediator, discount, start, discounted):
     model, table = setting.model, setting.table
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
@@ -194,13 +209,21 @@ def _run(setting, protocol, strategies, rounds, seed, noise, mediator, discount,
     unknown = set(chosen) - {names[j] for j in sig}
     if unknown:
         raise ValueError(f"strategies for unknown signatories {sorted(unknown)}")
+    bad = set(chosen.values()) - set(STRATEGIES)
+    if bad:
+        raise ValueError(f"unknown strategy {sorted(bad)[0]!r}; known: {', '.join(STRATEGIES)}")
     plan = {names[j]: chosen.get(names[j], "linear") for j in sig}
-    deltas = _discounts(model, discount)
+    factors = _discounts(model, discount)
+    costly = discounted and any(factors[n] < 1.0 for n in names)
+    deltas = np.array([factors[n] if costly else 1.0 for n in names])
+    power = model.power[sig]
     rng = np.random.default_rng(seed)
-    agents = [make_agent(table, j, names[j], sig, plan[names[j]], noise, rng) for j in sig]
+    agents = [
+        make_agent(table, j, names[j], sig, plan[names[j]], noise, rng, power, deltas) for j in sig
+    ]
+    if mediator is not None and protocol == "alternating":
+        raise ValueError("a mediator takes part only in the mediated protocol")
     if protocol == "alternating":
-        if mediator is not None:
-            raise ValueError("a mediator takes part only in the mediated protocol")
         tr = alternating(agents, rounds)
     else:
         if mediator is not None and mediator not in names:
@@ -211,11 +234,67 @@ def _run(setting, protocol, strategies, rounds, seed, noise, mediator, discount,
             beliefs = beliefs + rng.normal(0.0, noise, size=beliefs.shape)
             if mi is not None:
                 beliefs[:, mi] = table.utilities[:, mi]
-        tr = mediated(table, agents, rounds, beliefs, mi, mediator or "mediator", start)
-    return _result(setting, tr, protocol, plan, deltas)
+        tr = mediated(table, agents, rounds, beliefs, mi, mediator or "mediator", start, deltas)
+    sim = _result(setting, tr, protocol, plan, factors, rounds, costly)
+    if sim.agreed:
+        return sim
+    reason = _why_not(setting, plan, deltas, rounds, noise, protocol)
+    return Simulation(**{**sim.__dict__, "reason": reason})
 
 
-def _result(setting: _Setting, tr: Transcript, protocol, plan, deltas) -> Simulation:
+def _why_not(setting: _Setting, plan, deltas, rounds, noise, protocol) -> str:
+    """Why the talks ended without agreement, in a sentence."""
+    model, table = setting.model, setting.table
+    sig = np.flatnonzero(model.signatories)
+    if table.count == 0:
+        return (
+            "no outcome obeys the constraints and every signatory's red lines, so no agreement "
+            "is possible whatever the strategies (zopa explain says which red lines clash)"
+        )
+    zone = table.acceptable[:, sig].all(axis=1)
+    if not zone.any():
+        return (
+            "no outcome is acceptable to every signatory (there is no zone), so no strategy "
+            "can reach an agreement"
+        )
+    if (deltas[sig] < 1.0).any():
+        u = table.utilities[np.ix_(np.flatnonzero(zone), sig)]
+        r = table.reservations[sig]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lasts = np.where(
+                deltas[sig] < 1.0,
+                np.floor(np.log(np.maximum(r, 1e-300) / u) / np.log(deltas[sig]) + 1e-9),
+                np.inf,
+            )
+        lasts = np.where(r <= 0, np.inf, lasts)
+        last = float(lasts.min(axis=1).max())
+        if last < rounds - 1:
+            return (
+                f"with the discount factors no outcome is worth its reservation to every "
+                f"signatory after round {int(last)}, and the offers had not met by then"
+            )
+    hard = [n for n, s in plan.items() if s == "hardliner"]
+    if hard:
+        who = ", ".join(hard)
+        verb = "play" if len(hard) > 1 else "plays"
+        return f"{who} {verb} hardliner: a hard-liner accepts only its best outcome, and " + (
+            "no outcome is every hard-liner's best that the others also accept"
+            if len(hard) > 1
+            else "the others did not concede that far by the deadline"
+        )
+    if noise > 0:
+        return (
+            f"with belief noise (sd {noise:g}) the agents misjudged what the others accept, and "
+            f"the offers did not meet by the deadline of {rounds} rounds"
+        )
+    return (
+        f"the offers did not meet by the deadline of {rounds} rounds under the {protocol} "
+        "protocol with these strategies; a later deadline or strategies that concede more may "
+        "agree"
+    )
+
+
+def _result(setting: _Setting, tr: Transcript, protocol, plan, factors, rounds, costly):
     model, table = setting.model, setting.table
     names = model.party_names
     rows = []
@@ -232,45 +311,44 @@ def _result(setting: _Setting, tr: Transcript, protocol, plan, deltas) -> Simula
     columns = ["round", "proposer", "action", *model.issue_names]
     columns += [f"u_{n}" for n in names] + ["accepted", "objections"]
     trace = pd.DataFrame(rows, columns=columns)
+    common = dict(
+        trace=trace,
+        protocol=protocol,
+        strategies=plan,
+        discount=factors,
+        static=setting.static,
+        bargained="discounted" if costly else "undiscounted",
+        rounds=rounds,
+    )
     if tr.agreement is None:
         return Simulation(
-            trace,
-            False,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            protocol,
-            plan,
-            deltas,
-            setting.static,
+            agreed=False,
+            round=None,
+            outcome=None,
+            index=None,
+            utilities=None,
+            discounted=None,
+            distance_nash=None,
+            distance_kalai=None,
+            **common,
         )
     x, t = tr.agreement, tr.round
     u = table.utilities[x]
-    utilities = {n: float(v) for n, v in zip(names, u)}
-    discounted = {n: float(deltas[n] ** t * v) for n, v in zip(names, u)}
     us = u[model.signatories]
     dist = {
         c: None if (v := setting.target(c)) is None else float(np.linalg.norm(us - v))
         for c in ("nash", "kalai")
     }
     return Simulation(
-        trace,
-        True,
-        t,
-        model.describe(table.levels[x]),
-        int(x),
-        utilities,
-        discounted,
-        dist["nash"],
-        dist["kalai"],
-        protocol,
-        plan,
-        deltas,
-        setting.static,
+        agreed=True,
+        round=t,
+        outcome=model.describe(table.levels[x]),
+        index=int(table.index[x]),
+        utilities={n: float(v) for n, v in zip(names, u)},
+        discounted={n: float(factors[n] ** t * v) for n, v in zip(names, u)},
+        distance_nash=dist["nash"],
+        distance_kalai=dist["kalai"],
+        **common,
     )
 
 
@@ -285,6 +363,7 @@ def monte_carlo(
     rounds: int = 100,
     mediator: str | None = None,
     discount: float | Mapping[str, float] | None = None,
+    discounted: bool = True,
 ) -> pd.DataFrame:
     """Repeat the talks ``runs`` times, each signatory drawing its strategy uniformly from
     ``strategies_choices`` (default: all of them) and its beliefs with ``noise``.
@@ -309,7 +388,18 @@ def monte_carlo(
     rows = []
     for r in range(runs):
         plan = {n: choices[int(rng.integers(len(choices)))] for n in sig}
-        s = _run(setting, protocol, plan, rounds, rng, noise, mediator, discount, "utilitarian")
+        s = _run(
+            setting,
+            protocol,
+            plan,
+            rounds,
+            rng,
+            noise,
+            mediator,
+            discount,
+            "utilitarian",
+            discounted,
+        )
         rows.append(
             {
                 "run": r,

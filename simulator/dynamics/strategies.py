@@ -1,37 +1,58 @@
 """Negotiating agents: what each party believes, how far it concedes, what it offers.
 
-An :class:`Agent` knows its own utility over every outcome exactly and the other signatories'
-utilities up to Gaussian noise (standard deviation ``noise``, drawn once). Its *strategy*
-sets its aspiration ``a_t``, the utility it still insists on at round ``t``:
+Agents play on the *lawful* outcomes (:mod:`simulator.dynamics.outcomes`): those that obey
+the constraints and every signatory's red lines, which are public like the reservations. An
+:class:`Agent` knows its own utility exactly and the other signatories' up to Gaussian noise
+(standard deviation ``noise``, drawn once).
+
+**Time costs.** With discount factors ``delta_i < 1`` an agreement at round ``t`` is worth
+``v_i(x, t) = delta_i^t u_i(x)`` to party ``i``, while walking away keeps its reservation
+``d_i``: the zone shrinks every round and, at some round, closes for good. Agents bargain on
+these discounted values (``discounted=True``, the default where a factor is set): they
+accept, offer and measure gains in ``v``, and time-based agents concede by the round at
+which they believe the zone closes (discount factors and reservations are public).
+With ``discounted=False`` they bargain on ``u`` and only the report discounts.
+
+Its *strategy* sets its aspiration ``a_t``, the value it still insists on at round ``t``:
 
 * time-based concession (Faratin, Sierra & Jennings 1998), between its best acceptable
-  utility ``b`` and its reservation ``r``, with deadline ``T``:
+  utility ``b`` and its reservation ``r``, reaching ``r`` at its horizon ``T`` (the last
+  round at which an offer can still be agreed; with discounting, no later than the last
+  round at which some outcome is believed worth its reservation to every signatory):
 
   .. math:: a(t) = r + (b - r)\\,\\bigl(1 - (t/T)^{1/e}\\bigr),
 
   ``boulware`` (``e = 0.2``, holds out until near the deadline), ``linear`` (``e = 1``),
   ``conceder`` (``e = 5``, concedes early);
-* ``tit_for_tat`` -- relative tit-for-tat (Faratin et al. 1998): concede, as a fraction of
-  ``b - r``, what the last opponent conceded in this agent's utility between its last two
-  offers; until two offers of the same opponent are seen, concede ``(b - r)/T`` a turn;
-* ``hardliner`` -- ``a = b - 10^{-6}``, never lower;
+* ``tit_for_tat`` -- relative tit-for-tat (Faratin et al. 1998): concede what an opponent
+  conceded, in this agent's values, between its last two offers (with several opponents,
+  the largest such concession). Its opening concessions (before two offers of one opponent
+  are seen) are ``(b - r)/T`` a turn, and every positive concession is at least the step to its next
+  lower offer, so that on a discrete set of outcomes a concession always moves the offer
+  and the other side sees it. At its horizon it accepts anything acceptable rather than walk
+  away (an opponent with a single acceptable outcome cannot concede, and copying its zero
+  would lose the zone);
+* ``hardliner`` -- ``a = delta^t b - 10^{-6}``: nothing but its best;
 * ``zeuthen`` -- Zeuthen's (1930) risk-based concession. With standing offers ``x_i`` (own)
   and ``x_j`` (the other's), party ``i``'s willingness to risk conflict is
 
-  .. math:: \\rho_i = \\frac{u_i(x_i) - u_i(x_j)}{u_i(x_i) - d_i};
+  .. math:: \\rho_i = \\frac{v_i(x_i) - v_i(x_j)}{v_i(x_i) - d_i};
 
   the party with the smaller risk concedes (both on a tie), by the least amount that
   reverses the comparison. For two parties ``rho_i <= rho_j`` iff the Nash product of
   ``x_i`` is at most that of ``x_j`` (Harsanyi 1956), so the agent concedes exactly when
-  ``prod_k g_k(x_i) <= prod_k g_k(x_j)`` (over every signatory ``k``, gains ``g = u - d``
-  clipped at 0, others' from its beliefs) and concedes to the outcome of largest own utility
-  whose Nash product exceeds that of ``x_j``; the same test defines the many-party rule.
+  ``P(x_i) <= P(x_j)`` and concedes to the outcome of largest own value with ``P > P(x_j)``,
+  where ``P(x) = prod_k g_k(x)^{w_k}`` over the signatories (gains ``g = v - d`` clipped at
+  0, the others' from its beliefs; ``w`` the normalised bargaining powers, equal by
+  default: with powers set, Zeuthen agents end at the weighted Nash solution, the one
+  :func:`simulator.analyze` reports). The same test defines the many-party rule.
 
 Offering and accepting are common to all strategies: at aspiration ``a`` an agent proposes,
-among the outcomes acceptable to itself with ``u_i >= a``, the one maximising the product of
-the other signatories' believed gains (ties: their sum, then own utility, then the first
-outcome); it accepts an offer that is acceptable to itself with ``u_i >= a``. Aspirations
-never fall below the reservation, so no agent accepts below it or across a red line.
+among the outcomes acceptable to itself with ``v_i >= a``, first those it believes every
+other signatory accepts (believed ``v_j >= d_j``), then the one maximising the product of the
+other signatories' believed gains (ties: their sum, then its own value, then the first
+outcome); it accepts an offer acceptable to itself with ``v_i >= a``. Aspirations never fall
+below the reservation, so no agent accepts below it; no lawful outcome crosses a red line.
 
 References
 ----------
@@ -47,6 +68,7 @@ games. *Econometrica*, 24(2), 144-157. https://doi.org/10.2307/1905748
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +83,7 @@ __all__ = [
     "Agent",
     "Turn",
     "accepts",
+    "horizon",
     "make_agent",
     "next_aspiration",
     "propose",
@@ -72,7 +95,7 @@ STRATEGIES = ("boulware", "linear", "conceder", "zeuthen", "tit_for_tat", "hardl
 #: Concession exponents ``e`` of the time-based strategies.
 EXPONENTS = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0}
 HARDLINER_EPSILON = 1e-6
-#: Slack when comparing a utility with an aspiration.
+#: Slack when comparing a value with an aspiration.
 _TOL = 1e-12
 
 
@@ -84,13 +107,19 @@ class Agent:
     ----------
     party : index into ``model.parties``; ``name`` its name.
     strategy : one of :data:`STRATEGIES`.
-    beliefs : ``(n_outcomes, n_parties)``: exact utilities in column ``party``, noisy
-        estimates elsewhere.
-    acceptable : ``(n_outcomes,)`` the outcomes acceptable to this party.
+    beliefs : ``(n_rows, n_parties)``: exact utilities in column ``party``, noisy
+        estimates elsewhere, over the lawful outcomes.
+    acceptable : ``(n_rows,)`` the lawful outcomes at or above its own reservation.
     reservations : every party's reservation (public).
     signatories : indices of every signatory (this party included).
-    best : its best acceptable utility (``-inf`` if nothing is acceptable to it).
-    order : acceptable outcomes, most attractive offer first (see the module docstring).
+    power : ``(n_signatories,)`` the signatories' bargaining powers, normalised (public).
+    deltas : ``(n_parties,)`` the discount factors it bargains with (all 1 when it bargains
+        on undiscounted utilities).
+    best : its best acceptable utility at round 0 (``-inf`` if nothing is acceptable).
+    order : its acceptable outcomes, most attractive offer first at round 0 (see the module
+        docstring); used as is while no discounting changes the order.
+    zone_end : with discounting, the last round at which some outcome acceptable to it is
+        still believed worth its reservation to every signatory (``inf`` without).
     """
 
     party: int
@@ -100,8 +129,11 @@ class Agent:
     acceptable: np.ndarray
     reservations: np.ndarray
     signatories: np.ndarray
+    power: np.ndarray
+    deltas: np.ndarray
     best: float
     order: np.ndarray
+    zone_end: float = math.inf
 
     @property
     def utility(self) -> np.ndarray:
@@ -111,22 +143,52 @@ class Agent:
     def reservation(self) -> float:
         return float(self.reservations[self.party])
 
-    def nash_products(self, indices: np.ndarray) -> np.ndarray:
-        """Believed Nash products ``prod_k max(u_k - d_k, 0)`` over the signatories."""
-        g = self.beliefs[np.ix_(indices, self.signatories)] - self.reservations[self.signatories]
-        return np.prod(np.maximum(g, 0.0), axis=1)
+    @property
+    def discounting(self) -> bool:
+        return bool((self.deltas < 1.0).any())
+
+    def values(self, rows: np.ndarray, t: int) -> np.ndarray:
+        """Its own value ``delta^t u`` of ``rows`` at round ``t``."""
+        return self.deltas[self.party] ** t * self.utility[rows]
+
+    def gains(self, rows: np.ndarray, t: int) -> np.ndarray:
+        """Believed gains ``delta_k^t u_k - d_k`` of every signatory at round ``t``."""
+        sig = self.signatories
+        return self.deltas[sig] ** t * self.beliefs[np.ix_(rows, sig)] - self.reservations[sig]
+
+    def nash_products(self, rows: np.ndarray, t: int = 0) -> np.ndarray:
+        """Believed weighted Nash products ``prod_k max(g_k, 0)^{w_k}`` at round ``t``."""
+        g = np.maximum(self.gains(rows, t), 0.0)
+        return np.prod(g**self.power, axis=1)
 
 
 @dataclass(frozen=True)
 class Turn:
-    """What an agent sees when it acts: round ``t`` of ``deadline``, the standing offer,
-    its own last offer and every offer so far as ``(proposer, outcome)``."""
+    """What an agent sees when it acts: round ``t`` of ``deadline``; ``last``, the last round
+    at which an offer can still be agreed (where aspirations reach the reservation); the
+    standing offer, its own last offer and every offer so far as ``(proposer, row)``."""
 
     t: int
     deadline: int
     standing: int | None
     own_last: int | None
     offers: Sequence[tuple[int, int]]
+    last: int | None = None
+    lag: int = 0  # rounds between an offer and its acceptance by every signatory
+
+    @property
+    def end(self) -> int:
+        return self.deadline - 1 if self.last is None else self.last
+
+
+def _offer_key(agent_party: int, beliefs, reservations, deltas, sig, rows, t):
+    """Sort keys (last is primary) ranking ``rows`` as offers, most attractive first."""
+    others = sig[sig != agent_party]
+    g = deltas[others] ** t * beliefs[np.ix_(rows, others)] - reservations[others]
+    ok = (g >= -1e-9).all(axis=1)
+    prod = np.prod(np.maximum(g, 0.0), axis=1)
+    own = deltas[agent_party] ** t * beliefs[rows, agent_party]
+    return (rows, -own, -g.sum(axis=1), -prod, ~ok)
 
 
 def make_agent(
@@ -137,9 +199,13 @@ def make_agent(
     strategy: str = "linear",
     noise: float = 0.0,
     rng: np.random.Generator | None = None,
+    power: np.ndarray | None = None,
+    deltas: np.ndarray | None = None,
 ) -> Agent:
     """An agent for ``party``; with ``noise > 0`` its beliefs about every other party get
-    independent ``N(0, noise^2)`` errors per outcome, drawn from ``rng``."""
+    independent ``N(0, noise^2)`` errors per outcome, drawn from ``rng``. ``power`` gives
+    the signatories' bargaining powers (default equal), ``deltas`` every party's discount
+    factor to bargain with (default 1: no time cost)."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
     beliefs = table.utilities  # read-only: shared by every agent unless noise is added
@@ -150,19 +216,46 @@ def make_agent(
         others = [k for k in range(beliefs.shape[1]) if k != party]
         beliefs[:, others] += rng.normal(0.0, noise, size=(beliefs.shape[0], len(others)))
         beliefs.setflags(write=False)
-    acceptable = table.acceptable[:, party]
     sig = np.asarray(signatories, dtype=np.intp)
-    others = sig[sig != party]
+    w = np.ones(sig.size) if power is None else np.asarray(power, dtype=float)
+    w = w / w.sum()
+    d = np.ones(beliefs.shape[1]) if deltas is None else np.asarray(deltas, dtype=float)
+    acceptable = table.acceptable[:, party]
     idx = np.flatnonzero(acceptable)
-    g = beliefs[np.ix_(idx, others)] - table.reservations[others]
-    prod = np.prod(np.maximum(g, 0.0), axis=1)
-    order = idx[np.lexsort((idx, -beliefs[idx, party], -g.sum(axis=1), -prod))]
+    order = idx[np.lexsort(_offer_key(party, beliefs, table.reservations, d, sig, idx, 0))]
     best = float(beliefs[idx, party].max()) if idx.size else -np.inf
-    return Agent(party, name, strategy, beliefs, acceptable, table.reservations, sig, best, order)
+    res = table.reservations
+    zone_end = _zone_end(beliefs[np.ix_(idx, sig)], res[sig], d[sig])
+    return Agent(party, name, strategy, beliefs, acceptable, res, sig, w, d, best, order, zone_end)
+
+
+def _zone_end(u: np.ndarray, r: np.ndarray, delta: np.ndarray) -> float:
+    """The last round ``t`` at which some row of ``u`` (outcomes x signatories) has
+    ``delta^t u >= r`` for every signatory (``inf`` when no factor is below 1, ``-1`` when
+    no row qualifies even at round 0)."""
+    if not (delta < 1.0).any():
+        return math.inf
+    if u.shape[0] == 0:
+        return -1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        last = np.floor(np.log(np.maximum(r, 1e-300) / u) / np.log(delta) + 1e-9)
+    last = np.where((delta >= 1.0) | (r <= 0), np.inf, np.where(u > 0, last, -1.0))
+    last = np.where(u >= r - 1e-9, last, -1.0)
+    return float(last.min(axis=1).max())
+
+
+def horizon(agent: Agent, end: int, lag: int = 0) -> int:
+    """The round by which the agent's aspiration reaches its reservation: ``end``, or
+    earlier with discounting, ``lag`` rounds before the last round at which some outcome is
+    still believed worth its reservation to every signatory (an offer needs ``lag`` more
+    rounds to be accepted by all)."""
+    if math.isinf(agent.zone_end):
+        return max(end, 0)
+    return max(min(end, int(agent.zone_end) - lag), 0)
 
 
 def time_aspiration(best: float, reservation: float, t: int, deadline: int, e: float) -> float:
-    """``r + (b - r)(1 - (t/T)^(1/e))`` (Faratin et al. 1998).
+    """``r + (b - r)(1 - (t/T)^(1/e))`` (Faratin et al. 1998), ``r`` from ``t >= T`` on.
 
     Examples
     --------
@@ -170,6 +263,8 @@ def time_aspiration(best: float, reservation: float, t: int, deadline: int, e: f
     0.6
     >>> time_aspiration(1.0, 0.2, 5, 10, 0.2) > 0.97  # Boulware holds out
     True
+    >>> time_aspiration(1.0, 0.2, 10, 10, 0.2)
+    0.2
     """
     frac = min(max(t / deadline, 0.0), 1.0) if deadline > 0 else 1.0
     return reservation + (best - reservation) * (1.0 - frac ** (1.0 / e))
@@ -193,52 +288,87 @@ def next_aspiration(agent: Agent, previous: float | None, turn: Turn) -> float:
     if not np.isfinite(b):
         return np.inf
     if agent.strategy in EXPONENTS:
-        return time_aspiration(b, r, turn.t, turn.deadline, EXPONENTS[agent.strategy])
-    if agent.strategy == "hardliner" or previous is None:
-        return max(b - HARDLINER_EPSILON, r) if agent.strategy == "hardliner" else b
+        end = horizon(agent, turn.end, turn.lag)
+        return time_aspiration(b, r, turn.t, end, EXPONENTS[agent.strategy])
+    if agent.strategy == "hardliner":  # its best, as it is worth at this round
+        return max(float(agent.deltas[agent.party]) ** turn.t * b - HARDLINER_EPSILON, r)
+    if previous is None:
+        return b
     if agent.strategy == "tit_for_tat":
-        return max(previous - _tft_concession(agent, turn) * (b - r), r)
+        if turn.t >= horizon(agent, turn.end, turn.lag):  # its last chance: take the zone
+            return r
+        return max(previous - _tft_concession(agent, previous, turn), r)
     return _zeuthen(agent, previous, turn)
 
 
-def _tft_concession(agent: Agent, turn: Turn) -> float:
-    others = [(p, x) for p, x in turn.offers if p != agent.party]
-    if others:
-        last_p, last = others[-1]
-        same = [x for p, x in others if p == last_p]
-        if len(same) >= 2 and agent.best > agent.reservation:
-            u = agent.utility
-            return max(float(u[last] - u[same[-2]]), 0.0) / (agent.best - agent.reservation)
-    return 1.0 / max(turn.deadline, 1)
+def _next_step(agent: Agent, previous: float, t: int) -> float:
+    """The least concession that changes its offer: ``previous`` minus its next lower value
+    among its acceptable outcomes (0 when there is none)."""
+    v = agent.values(agent.order, t)
+    lower = v[v < previous - 1e-9]
+    return float(previous - lower.max()) if lower.size else 0.0
+
+
+def _tft_concession(agent: Agent, previous: float, turn: Turn) -> float:
+    span = agent.best - agent.reservation
+    last_two: dict[int, list[int]] = {}
+    for p, x in turn.offers:
+        if p != agent.party:
+            last_two[p] = [*last_two.get(p, [])[-1:], x]
+    pairs = [np.array(xs) for xs in last_two.values() if len(xs) == 2]
+    if pairs:
+        # reciprocate the largest concession an opponent made in its last two offers, in
+        # this agent's values (with two parties: the other's; with more, one that moved)
+        copied = max(float(np.diff(agent.values(pair, turn.t))[0]) for pair in pairs)
+        if copied <= 1e-12 or span <= 0:
+            return 0.0
+        return max(copied, _next_step(agent, previous, turn.t))
+    opening = span / max(horizon(agent, turn.end, turn.lag), 1)
+    return max(opening, _next_step(agent, previous, turn.t))
 
 
 def _zeuthen(agent: Agent, previous: float, turn: Turn) -> float:
     s = turn.standing
     if s is None:
         return previous
-    own = turn.own_last if turn.own_last is not None else propose(agent, previous)
+    own = turn.own_last if turn.own_last is not None else propose(agent, previous, turn.t)
     if own is None:
         return previous
-    np_own, np_s = agent.nash_products(np.array([own, s]))
+    np_own, np_s = agent.nash_products(np.array([own, s]), turn.t)
     if np_own > np_s:  # the other is less willing to risk conflict: it must concede
         return previous
     idx = agent.order
-    better = idx[agent.nash_products(idx) > np_s]
+    better = idx[agent.nash_products(idx, turn.t) > np_s]
     if better.size == 0:  # nothing reverses the comparison: concede to the standing offer
-        return float(agent.utility[s]) if agent.acceptable[s] else previous
-    return min(float(agent.utility[better].max()), previous)
+        value = float(agent.values(np.array([s]), turn.t)[0])
+        return value if agent.acceptable[s] else previous
+    return min(float(agent.values(better, turn.t).max()), previous)
 
 
-def propose(agent: Agent, aspiration: float) -> int | None:
-    """The outcome offered at ``aspiration`` (None if nothing is acceptable to the agent)."""
-    if agent.order.size == 0:
+def propose(agent: Agent, aspiration: float, t: int = 0) -> int | None:
+    """The outcome offered at ``aspiration`` in round ``t`` (None if nothing acceptable to
+    the agent is worth its reservation any more)."""
+    idx = agent.order
+    if idx.size == 0:
         return None
-    ok = agent.utility[agent.order] >= min(aspiration, agent.best) - _TOL
-    return int(agent.order[int(np.argmax(ok))])
+    v = agent.values(idx, t)
+    floor = max(min(aspiration, float(v.max())), agent.reservation) - _TOL
+    ok = v >= floor
+    if not ok.any():
+        return None
+    if not agent.discounting or t == 0:
+        return int(idx[int(np.argmax(ok))])
+    rows = idx[ok]  # the order changes with discounting: rank the candidates at round t
+    keys = _offer_key(
+        agent.party, agent.beliefs, agent.reservations, agent.deltas, agent.signatories, rows, t
+    )
+    return int(rows[np.lexsort(keys)[0]])
 
 
-def accepts(agent: Agent, offer: int | None, aspiration: float) -> bool:
-    """Whether the agent accepts ``offer``: acceptable to it and ``u >= aspiration``."""
-    if offer is None:
+def accepts(agent: Agent, offer: int | None, aspiration: float, t: int = 0) -> bool:
+    """Whether the agent accepts ``offer`` in round ``t``: acceptable to it, and its value
+    at least the aspiration and the reservation."""
+    if offer is None or not agent.acceptable[offer]:
         return False
-    return bool(agent.acceptable[offer] and agent.utility[offer] >= aspiration - _TOL)
+    value = float(agent.values(np.array([offer]), t)[0])
+    return value >= max(aspiration, agent.reservation) - _TOL

@@ -66,3 +66,30 @@ def test_offers_figure_follows_the_trace():
     ax = plot_offers(sim, model, data=data)
     labels = ax.get_legend_handles_labels()[1]
     assert "static Nash agreement" in labels and "no deal: the reservations" in labels
+
+
+def test_simulate_command_discounts_and_says_why_not(capsys):
+    assert main(["simulate", str(JOB), "--discount", "0.95", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["bargained"] == "discounted" and data["agreed"]
+    assert data["discounted"]["employer"] >= 0.4 - 1e-9  # worth more than walking away
+    assert main(["simulate", str(JOB), "--discount", "0.95"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the agents bargain on discounted values" in text
+    assert (
+        f"discounted (round {data['round']})" in text
+        and "Annual salary = 65 thousand euros" in text
+    )
+    assert main(["simulate", str(JOB), "--discount", "0.95", "--undiscounted", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["bargained"] == "undiscounted"
+    for bad in ("0", "1.5", "-0.2"):
+        assert main(["simulate", str(JOB), "--discount", bad]) == 2
+        assert "--discount" in capsys.readouterr().err
+    car = ROOT / "scenarios" / "examples" / "used_car.yaml"
+    assert main(["simulate", str(car), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["agreed"] is False and "no zone" in data["reason"]
+    assert main(["simulate", str(car)]) == 0
+    assert "No agreement within 100 rounds: no outcome is acceptable" in " ".join(
+        capsys.readouterr().out.split()
+    )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from simulator import analyze
 from simulator.dynamics import STRATEGIES, monte_carlo, simulate, summarize
+from simulator.errors import SpaceTooLargeError
 from simulator.model import (
     ContinuousIssue,
     DiscreteIssue,
@@ -189,7 +190,7 @@ def test_bad_inputs():
             for n in "ab"
         ],
     )
-    with pytest.raises(ValueError, match="outcome space"):
+    with pytest.raises(SpaceTooLargeError, match="obeys the constraints"):
         simulate(big)
 
 
