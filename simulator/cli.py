@@ -184,6 +184,18 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print the result as JSON")
     sources_option(sim)
 
+    init = sub.add_parser(
+        "init",
+        help="write a commented starter scenario that passes zopa check",
+        description="Write a commented starter scenario: two issues (a number and a choice), "
+        "N parties pulling different ways, a red line, a proposal. It passes zopa check "
+        "--strict; edit it into your own negotiation.",
+    )
+    init.add_argument("file", help="the scenario file to write (YAML); never overwritten")
+    init.add_argument(
+        "--parties", type=int, default=2, metavar="N", help="how many parties (2 to 8, default 2)"
+    )
+    init.add_argument("--name", default="My negotiation", help="the scenario's name")
     imp = sub.add_parser(
         "import-genius", help="convert a GENIUS domain and its utility profiles into a scenario"
     )
@@ -514,6 +526,26 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from simulator.scenario.starter import MAX_STARTER_PARTIES, starter_text
+
+    if not 2 <= args.parties <= MAX_STARTER_PARTIES:
+        raise UsageError(f"--parties must be from 2 to {MAX_STARTER_PARTIES}, not {args.parties}")
+    path = Path(args.file)
+    if path.exists() or path.is_symlink():
+        raise UsageError(f"{args.file} exists already; zopa init never overwrites a file")
+    try:
+        with open(path, "x", encoding="utf-8") as stream:
+            stream.write(starter_text(args.parties, args.name))
+    except OSError as err:
+        raise UsageError(f"cannot write {args.file}: {err.strerror or err}") from None
+    print(
+        f"Wrote {args.file}: a starter scenario with {args.parties} parties. Next: "
+        f"zopa check {args.file} --strict, then zopa run {args.file}"
+    )
+    return 0
+
+
 def cmd_import_genius(args) -> int:
     from simulator.errors import ScenarioError
     from simulator.io.genius import (
@@ -707,6 +739,7 @@ COMMANDS = {
     "check": cmd_check,
     "evaluate": cmd_evaluate,
     "import-genius": cmd_import_genius,
+    "init": cmd_init,
     "explain": cmd_explain,
     "sweep": cmd_sweep,
     "explore": cmd_explore,
