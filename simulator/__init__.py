@@ -31,6 +31,7 @@ _EXPORTS = {
     "simulate": "simulator.dynamics",
     "sweep": "simulator.sweeps",
     "robustness": "simulator.sweeps",
+    "compare": "simulator.comparison",
     "ScenarioError": "simulator.errors",
     "SpaceTooLargeError": "simulator.errors",
 }
@@ -41,6 +42,7 @@ __all__ = [
     "SpaceTooLargeError",
     "Study",
     "analyze",
+    "compare",
     "compile_model",
     "evaluate",
     "explain",
@@ -53,6 +55,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from simulator.analysis import analyze, evaluate
+    from simulator.comparison import compare
     from simulator.coalitions import explain
     from simulator.dynamics import simulate
     from simulator.errors import ScenarioError, SpaceTooLargeError

@@ -33,6 +33,7 @@ RUN_FILES = (
 )
 EXPLAIN_FILES = ("explain.md", "explain.json", "compatibility_graph.png", "compatibility_graph.svg")
 SIMULATE_FILES = ("trace.csv", "result.json", "offers.png", "offers.svg")
+COMPARE_FILES = ("compare.md", "compare.json", "compare.png", "compare.svg")
 
 
 class UsageError(Exception):
@@ -97,6 +98,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sources_option(check)
 
+    cmp = sub.add_parser(
+        "compare",
+        help="scenarios side by side: zone, margin, what closes it, each package's changes",
+        description="Solve two or more scenarios and line them up against the first: whether "
+        "a zone exists, its margin or gap and size, what closes it, and each solution "
+        "concept's package issue by issue with what changed from the first marked.",
+    )
+    cmp.add_argument(
+        "files", nargs="+", metavar="FILE", help="scenario files; the first is the reference"
+    )
+    cmp_format = cmp.add_mutually_exclusive_group()
+    cmp_format.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    cmp_format.add_argument(
+        "--markdown", action="store_true", help="print the comparison as Markdown"
+    )
+    cmp.add_argument(
+        "--out", metavar="DIR", help="also write compare.md, compare.json and compare.png/svg"
+    )
+    cmp.add_argument(
+        "--concepts",
+        metavar="LIST",
+        help="the packages to line up, comma-separated (default: nash,kalai,egalitarian,"
+        "utilitarian)",
+    )
+    cmp.add_argument(
+        "--method",
+        choices=("auto", "enumerate", "milp"),
+        help="how to solve (default: each scenario's solve.method, else auto)",
+    )
+    cmp.add_argument(
+        "--strict", action="store_true", help="fail on unverifiable quotes and unsourced numbers"
+    )
+    sources_option(cmp)
     ex = sub.add_parser(
         "explain",
         help="why there is no zone and what would open one: who could agree with whom, "
@@ -526,6 +560,55 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from simulator.comparison import compare
+    from simulator.report.compare import comparison_document, comparison_json
+
+    if len(args.files) < 2:
+        raise UsageError("give at least two scenario FILEs to compare")
+    scenarios = [_load(f, args.sources, args.strict, confine=args.confine) for f in args.files]
+    inputs: tuple[str, ...] = ()
+    if args.out:
+        from simulator.io.output import check_output_dir, input_files
+
+        inputs = tuple(name for s in scenarios for name in input_files(s))
+        check_output_dir(args.out, COMPARE_FILES, inputs)
+    concepts = None
+    if args.concepts:
+        from simulator.analysis import CONCEPTS
+
+        concepts = [c.strip() for c in args.concepts.split(",") if c.strip()]
+        unknown = [c for c in concepts if c not in CONCEPTS]
+        if unknown or not concepts:
+            raise UsageError(
+                f"--concepts {args.concepts!r}: expected a comma-separated list of "
+                f"{', '.join(CONCEPTS)}"
+            )
+    comparison = compare(scenarios, method=args.method, concepts=concepts)
+    data = comparison_json(comparison)
+    if args.json:
+        print(jsonsafe.dumps(data, indent=2))
+    elif args.markdown:
+        print(comparison_document(comparison, markdown=True).markdown(), end="")
+    else:
+        print(comparison_document(comparison).text(), end="")
+    if args.out:
+        from simulator.io.output import replacing_dir
+        from simulator.plots.compare import plot_compare
+
+        with replacing_dir(args.out, COMPARE_FILES, inputs) as tmp:  # all files or none
+            _write_json(tmp, "compare.json", data)
+            md = comparison_document(comparison, markdown=True).markdown()
+            md += "\n![each scenario's zone and Nash package](compare.png)\n"
+            (tmp / "compare.md").write_text(md, encoding="utf-8")
+            fig = plot_compare(comparison)
+            for ext in ("png", "svg"):
+                fig.savefig(tmp / f"compare.{ext}", dpi=120)
+        if not (args.json or args.markdown):
+            print(f"\nWrote compare.md, compare.json and compare.png/svg to {args.out}/")
+    return 0
+
+
 def cmd_init(args) -> int:
     from simulator.scenario.starter import MAX_STARTER_PARTIES, starter_text
 
@@ -740,6 +823,7 @@ COMMANDS = {
     "evaluate": cmd_evaluate,
     "import-genius": cmd_import_genius,
     "init": cmd_init,
+    "compare": cmd_compare,
     "explain": cmd_explain,
     "sweep": cmd_sweep,
     "explore": cmd_explore,

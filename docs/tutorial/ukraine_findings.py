@@ -189,6 +189,21 @@ def check_output() -> str:
     return "```text\n$ zopa check scenarios/ukraine/*.yaml\n" + buffer.getvalue() + "```\n"
 
 
+def compare_output(files: list[str], concepts: str = "nash") -> str:
+    """``zopa compare`` on scenarios of the folder, as the terminal prints it."""
+    import io
+    from contextlib import redirect_stdout
+
+    from simulator.cli import main
+
+    paths = [f"scenarios/ukraine/{f}" for f in files]
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        main(["compare", *paths, "--concepts", concepts])
+    command = " ".join(["zopa compare", *paths, "--concepts", concepts])
+    return "```text\n$ " + command + "\n" + buffer.getvalue() + "```\n"
+
+
 def provenance_table() -> str:
     """The base model's numbers by category, weights apart, per party."""
     from simulator.report.text import PROVENANCE_TERMS
@@ -442,6 +457,9 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "baseline-zone": lambda: _text_block(_section("baseline.yaml", "Zone of possible agreement")),
     "baseline-solutions": lambda: _text_block(_section("baseline.yaml", "Solutions")),
     "baseline-proposals": lambda: _text_block(_section("baseline.yaml", "Proposals")),
+    "compare-trade": lambda: compare_output(
+        ["nato_for_article5.yaml", "nato_open_door.yaml", "western_guarantee.yaml"]
+    ),
     "variants": lambda: scenario_table(VARIANTS, "variant"),
     "readings": lambda: scenario_table(READINGS, "reading"),
     "robustness": robustness_table,
