@@ -55,8 +55,8 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from simulator.analysis import analyze, evaluate
-    from simulator.comparison import compare
     from simulator.coalitions import explain
+    from simulator.comparison import compare
     from simulator.dynamics import simulate
     from simulator.errors import ScenarioError, SpaceTooLargeError
     from simulator.model import compile_model

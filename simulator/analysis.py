@@ -14,12 +14,14 @@ on the whole acceptable set.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 
 from simulator.errors import SolverError
 from simulator.method_choice import AUTO_THRESHOLD, choose_method
 from simulator.model.compiled import ACCEPT_ATOL, MAX_OUTCOMES, Model
+from simulator.model.rules import describe_rule
 from simulator.model.space import DEFAULT_CHUNK
 from simulator.progress import task
 from simulator.results import Analysis, Evaluation, Frontier, LotterySolution, Solution
@@ -32,7 +34,7 @@ from simulator.solvers.selection import Choice
 from simulator.solvers.utilitarian import utilitarian
 from simulator.solvers.zone import ZoneScan, combine, finish, scan_chunk
 
-__all__ = ["AUTO_THRESHOLD", "CONCEPTS", "METHODS", "analyze", "evaluate"]
+__all__ = ["AUTO_THRESHOLD", "CONCEPTS", "METHODS", "analyze", "evaluate", "frontier_outcomes"]
 
 #: Solution concepts that choose one outcome, in report order.
 CONCEPTS = ("nash", "kalai", "egalitarian", "utilitarian")
@@ -97,18 +99,17 @@ def analyze(
     lines = model.signatory_lines
 
     scan: ZoneScan | None = None
-    front_idx = np.zeros(0, dtype=np.int64)
-    front_u = np.zeros((0, len(model.parties)))
+    front = _Front.empty(len(model.parties))
     # Outcome levels are built only when rules need them.
     needs_levels = bool(model.constraints or model.red_lines)
     with task("scanning outcomes", model.space.count, "outcome") as advance:
         for start, levels, u in model.evaluated(chunk_size, needs_levels):
-            front_idx, front_u, part = _scan_chunk(model, start, levels, u, front_idx, front_u)
+            front, part = _scan_chunk(model, start, levels, u, front)
             scan = part if scan is None else combine(scan, part)
             advance(u.shape[0])
     assert scan is not None  # a space has at least one outcome
-    order = np.argsort(front_idx, kind="stable")
-    frontier = Frontier(front_idx[order], front_u[order])
+    order = np.argsort(front.indices, kind="stable")
+    frontier = Frontier(front.indices[order], front.utilities[order], counts=front.counts[order])
 
     sig_names = tuple(n for n, s in zip(model.party_names, sig) if s)
     line_info = [
@@ -144,8 +145,20 @@ def analyze(
     )
 
 
-def _scan_chunk(model: Model, start: int, levels, u: np.ndarray, front_idx, front_u):
-    """One chunk: its zone statistics, and the frontier merged with its acceptable outcomes."""
+class _Front(NamedTuple):
+    """The frontier so far: distinct utility rows, the first outcome of each, and counts."""
+
+    indices: np.ndarray
+    utilities: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def empty(cls, n_parties: int) -> _Front:
+        return cls(np.zeros(0, np.int64), np.zeros((0, n_parties)), np.zeros(0, np.int64))
+
+
+def _acceptable(model: Model, levels, u: np.ndarray):
+    """A chunk's acceptable mask, and the pieces the zone scan needs."""
     sig, res, lines = model.signatories, model.reservations, model.signatory_lines
     gains = u[:, sig] - res[sig]
     if levels is not None:
@@ -154,14 +167,89 @@ def _scan_chunk(model: Model, start: int, levels, u: np.ndarray, front_idx, fron
     else:
         allowed = np.ones(u.shape[0], dtype=bool)
         breaks = np.zeros((u.shape[0], 0), dtype=bool)
-    part = scan_chunk(gains, allowed, breaks, ACCEPT_ATOL)
     acceptable = allowed & ~breaks.any(axis=1) & (gains >= -ACCEPT_ATOL).all(axis=1)
+    return acceptable, gains, allowed, breaks
+
+
+def _scan_chunk(model: Model, start: int, levels, u: np.ndarray, front: _Front):
+    """One chunk: its zone statistics, and the frontier merged with its acceptable outcomes."""
+    acceptable, gains, allowed, breaks = _acceptable(model, levels, u)
+    part = scan_chunk(gains, allowed, breaks, ACCEPT_ATOL)
     if acceptable.any():
-        idx = np.concatenate([front_idx, start + np.flatnonzero(acceptable)])
-        uu = np.vstack([front_u, u[acceptable]])
-        keep = pareto_mask(uu[:, sig])
-        front_idx, front_u = idx[keep], uu[keep]
-    return front_idx, front_u, part
+        new = np.flatnonzero(acceptable)
+        uu = np.vstack([front.utilities, u[new]])
+        keep = np.flatnonzero(pareto_mask(uu[:, model.signatories]))
+        idx = np.concatenate([front.indices, start + new])[keep]
+        cnt = np.concatenate([front.counts, np.ones(new.size, np.int64)])[keep]
+        front = _group(idx, uu[keep], cnt)
+    return front, part
+
+
+def _group(idx: np.ndarray, u: np.ndarray, counts: np.ndarray) -> _Front:
+    """Merge equal utility rows: each keeps its first outcome (rows come in enumeration order)
+    and the sum of the counts. Equality is of the values (0.0 and -0.0 are equal)."""
+    if idx.size < 2:
+        return _Front(idx, u, counts)
+    keys = u + 0.0  # -0.0 -> 0.0, so that equal values sort together
+    order = np.lexsort(keys.T[::-1])  # stable: the first outcome of a group stays first
+    ks = keys[order]
+    starts = np.ones(idx.size, dtype=bool)
+    starts[1:] = (ks[1:] != ks[:-1]).any(axis=1)
+    if starts.all():
+        return _Front(idx, u, counts)
+    first = order[starts]
+    return _Front(idx[first], u[first], np.add.reduceat(counts[order], np.flatnonzero(starts)))
+
+
+def frontier_outcomes(
+    model: Model, frontier: Frontier, row: int, *, chunk_size: int = DEFAULT_CHUNK
+) -> np.ndarray:
+    """Every acceptable outcome with the utility vector of one row of a frontier.
+
+    :attr:`Analysis.pareto <simulator.results.Analysis>` keeps one row per distinct vector
+    (its first outcome and a count); this enumerates the space once more for the rest.
+
+    Parameters
+    ----------
+    model : the model the frontier was computed for (by enumeration).
+    frontier : its :class:`~simulator.results.Frontier`.
+    row : the row of ``frontier.utilities``.
+    chunk_size : outcomes evaluated at once.
+
+    Returns
+    -------
+    numpy.ndarray of int64: enumeration numbers, ascending; ``frontier.counts[row]`` of them,
+    the first being ``frontier.indices[row]``.
+
+    Examples
+    --------
+    >>> from simulator.model import DiscreteIssue, Party, TableValue, compile_model
+    >>> size, colour = DiscreteIssue("size", ("s", "l")), DiscreteIssue("colour", ("r", "b"))
+    >>> m = compile_model([size, colour], [
+    ...     Party("p", 0.0, {"size": 1, "colour": 0}, {"size": TableValue((1.0, 0.0)),
+    ...                                              "colour": TableValue((0.0, 0.0))}),
+    ...     Party("q", 0.0, {"size": 1, "colour": 0}, {"size": TableValue((0.0, 1.0)),
+    ...                                              "colour": TableValue((0.0, 0.0))})])
+    >>> front = analyze(m, concepts=()).pareto
+    >>> front.count, front.distinct, front.counts.tolist()
+    (4, 2, [2, 2])
+    >>> [m.outcome(int(i)) for i in frontier_outcomes(m, front, 1)]
+    [{'size': 'l', 'colour': 'r'}, {'size': 'l', 'colour': 'b'}]
+    """
+    first = int(frontier.indices[row])
+    if first < 0:
+        raise ValueError(
+            "this frontier row is an outcome off the grid (MILP): nothing to enumerate"
+        )
+    target = frontier.utilities[row]
+    needs_levels = bool(model.constraints or model.red_lines)
+    found = []
+    for start, levels, u in model.evaluated(chunk_size, needs_levels):
+        hit = (u == target).all(axis=1)
+        if hit.any():
+            hit &= _acceptable(model, levels, u)[0]
+            found.append(start + np.flatnonzero(hit))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _with_objective(s: Solution, objective: float) -> Solution:
@@ -240,11 +328,18 @@ def evaluate(
     all_break = np.ones(n_lines, dtype=bool)
     any_ok = np.zeros(len(names), dtype=bool)
     all_ok = np.ones(len(names), dtype=bool)
+    n_rules = len(model.constraints)
+    any_c = np.zeros(n_rules, dtype=bool)  # over every completion, allowed or not
+    all_c = np.ones(n_rules, dtype=bool)
     n_allowed = 0
     for use_all in (False, True):
         with task("evaluating completions", sub.space.count, "outcome") as advance:
             for _, levels in sub.space.chunks(chunk_size):
                 advance(levels.shape[0])
+                if not use_all and n_rules:
+                    cb = sub.constraint_breaks(levels)
+                    any_c |= cb.any(axis=0)
+                    all_c &= cb.all(axis=0)
                 allowed = sub.constraint_mask(levels)
                 take = np.ones_like(allowed) if use_all else allowed
                 if not take.any():
@@ -267,7 +362,9 @@ def evaluate(
 
     def lines_of(j_mask: np.ndarray, party: int) -> tuple[str, ...]:
         return tuple(
-            str(rl.rule) for j, rl in enumerate(model.red_lines) if rl.party == party and j_mask[j]
+            describe_rule(rl.rule)
+            for j, rl in enumerate(model.red_lines)
+            if rl.party == party and j_mask[j]
         )
 
     return Evaluation(
@@ -283,4 +380,8 @@ def evaluate(
         },
         constraints_ok=constraints_ok,
         signatories=tuple(n for n, s in zip(names, model.signatories) if s),
+        broken_constraints=tuple(describe_rule(r) for r, b in zip(model.constraints, all_c) if b),
+        maybe_broken_constraints=tuple(
+            describe_rule(r) for r, b in zip(model.constraints, any_c & ~all_c) if b
+        ),
     )

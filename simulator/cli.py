@@ -163,14 +163,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="evaluate one agreement against the scenario")
     ev.add_argument("file", help="scenario file (YAML)")
-    group = ev.add_mutually_exclusive_group(required=True)
-    group.add_argument("--proposal", metavar="NAME", help="a proposal named in the file")
+    group = ev.add_mutually_exclusive_group()
+    group.add_argument("--proposal", metavar="NAME", help="start from a proposal of the file")
     group.add_argument(
+        "--solution",
+        choices=("nash", "kalai", "egalitarian", "utilitarian"),
+        help="start from the scenario's solution under this concept (as zopa run finds it)",
+    )
+    ev.add_argument(
         "--set",
         action="append",
+        default=[],
         metavar="ISSUE=VALUE",
         dest="settings",
-        help="fix an issue (repeatable); issues not set stay open",
+        help="fix an issue (repeatable; over --proposal or --solution: change that issue); "
+        "issues not fixed stay open",
     )
     ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     sources_option(ev)
@@ -491,16 +498,35 @@ def cmd_evaluate(args) -> int:
     from simulator.report.jsonout import evaluation_json
     from simulator.report.text import evaluation_document
 
+    if args.proposal is None and args.solution is None and not args.settings:
+        raise UsageError("give --proposal NAME, --solution CONCEPT or --set ISSUE=VALUE")
     scenario = _load(args.file, args.sources, confine=args.confine)
+    changes = _parse_settings(scenario, args.settings)
+    model = scenario.model()
+    outcome: dict = {}
+    title = "agreement from --set"
     if args.proposal is not None:
         if args.proposal not in scenario.proposals:
             known = ", ".join(scenario.proposals) or "none"
             raise UsageError(f"no proposal {args.proposal!r} in {args.file} (proposals: {known})")
         proposal = scenario.proposals[args.proposal]
-        outcome, title = proposal.outcome, proposal.label or proposal.name
-    else:
-        outcome, title = _parse_settings(scenario, args.settings), "agreement from --set"
-    model = scenario.model()
+        outcome, title = dict(proposal.outcome), proposal.label or proposal.name
+    elif args.solution is not None:
+        from simulator.analysis import analyze
+        from simulator.report.text import CONCEPT_NAMES
+
+        found = analyze(
+            model, [args.solution], method=scenario.method, max_outcomes=scenario.max_outcomes
+        ).solutions[args.solution]
+        if found is None:
+            raise UsageError(
+                f"{args.file} has no zone, so no {CONCEPT_NAMES[args.solution]} solution to "
+                "start from"
+            )
+        outcome, title = dict(found.outcome), f"the {CONCEPT_NAMES[args.solution]} solution"
+    if changes and (args.proposal is not None or args.solution is not None):
+        title += " with " + ", ".join(f"{k} = {v}" for k, v in changes.items())
+    outcome.update(changes)
     evaluation = evaluate(model, outcome, max_outcomes=scenario.max_outcomes)
     if args.json:
         print(jsonsafe.dumps(evaluation_json(evaluation), indent=2))

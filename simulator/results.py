@@ -81,18 +81,35 @@ class Zone:
 class Frontier:
     """The Pareto frontier of the acceptable outcomes (over the signatories' utilities).
 
-    ``indices`` are enumeration numbers, ascending (-1 for an outcome off the grid, found by
-    the MILP method); ``utilities`` is ``(count, n_parties)`` with a column for every party,
-    signatories or not. ``complete`` is false when the frontier was not (or not fully)
-    computed: the MILP method traces it only for two signatories, up to a cap.
+    One row per distinct utility vector on the frontier (equal vectors are all efficient, and
+    real domains have many: ANAC 2016's AgentHp2 puts 924,385 outcomes on 589 vectors).
+    ``utilities`` is ``(distinct, n_parties)`` with a column for every party, signatories or
+    not (outcomes share a row only when every party's utility is equal); ``indices`` holds,
+    per row, the first outcome (smallest enumeration number) with that vector, ascending (-1
+    for an outcome off the grid, found by the MILP method); ``counts`` how many acceptable
+    outcomes have it (one per row when not given). The others are enumerated on request by
+    :func:`simulator.analysis.frontier_outcomes`. ``complete`` is false when the frontier was
+    not (or not fully) computed: the MILP method traces it only for two signatories, up to a
+    cap.
     """
 
     indices: np.ndarray
     utilities: np.ndarray
     complete: bool = True
+    counts: np.ndarray = None  # type: ignore[assignment]  # replaced by ones when not given
+
+    def __post_init__(self) -> None:
+        if self.counts is None:
+            object.__setattr__(self, "counts", np.ones(self.indices.size, dtype=np.int64))
 
     @property
     def count(self) -> int:
+        """Acceptable outcomes on the frontier (every outcome of every row)."""
+        return int(self.counts.sum())
+
+    @property
+    def distinct(self) -> int:
+        """Distinct utility vectors on the frontier (rows)."""
         return int(self.indices.size)
 
 
@@ -210,6 +227,9 @@ class Evaluation:
     constraints_ok : True if every completion obeys the constraints, False if none does,
         ``None`` if some do.
     signatories : the parties who must accept (see :attr:`agreed`).
+    broken_constraints : the constraints every completion breaks, each as its rule with its
+        name and description (:func:`~simulator.model.rules.describe_rule`).
+    maybe_broken_constraints : those some completions break but not all.
     """
 
     outcome: Outcome
@@ -221,11 +241,16 @@ class Evaluation:
     accepts: Mapping[str, bool | None]
     constraints_ok: bool | None
     signatories: tuple[str, ...]
+    broken_constraints: tuple[str, ...] = ()
+    maybe_broken_constraints: tuple[str, ...] = ()
 
     @property
     def agreed(self) -> bool | None:
-        """Whether every signatory accepts: False if one refuses outright, None if it
+        """Whether it is an agreement: every signatory accepts and it obeys the constraints.
+        False if one refuses outright or every completion breaks a constraint, None if it
         depends on the open issues."""
+        if self.constraints_ok is False:
+            return False
         votes = [self.accepts[s] for s in self.signatories]
         if any(v is False for v in votes):
             return False

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulator import analyze, compile_model, evaluate
+from simulator.analysis import frontier_outcomes
 from simulator.model import (
     Condition,
     ContinuousIssue,
@@ -97,9 +98,18 @@ def test_pareto_frontier_agrees_with_brute_force(model):
     pareto = analyze(model, concepts=()).pareto
     b = brute(model)
     expected = brute_frontier(b)
+    # one row per distinct utility vector (every party's), at its first outcome
+    groups: dict[tuple[float, ...], list[int]] = {}
+    for i in expected:
+        groups.setdefault(tuple(b.u[i].tolist()), []).append(int(i))
+    firsts = [g[0] for g in groups.values()]
     assert pareto.count == expected.size
-    np.testing.assert_array_equal(pareto.indices, expected)
-    np.testing.assert_array_equal(pareto.utilities, b.u[expected])
+    assert pareto.distinct == len(groups)
+    np.testing.assert_array_equal(pareto.indices, firsts)
+    np.testing.assert_array_equal(pareto.utilities, b.u[firsts])
+    np.testing.assert_array_equal(pareto.counts, [len(g) for g in groups.values()])
+    for row, members in enumerate(groups.values()):
+        np.testing.assert_array_equal(frontier_outcomes(model, pareto, row, chunk_size=5), members)
 
 
 # -- solutions --------------------------------------------------------------------------------
@@ -142,6 +152,7 @@ def test_results_do_not_depend_on_chunk_size(model):
         assert other.zone == first.zone
         np.testing.assert_array_equal(other.pareto.indices, first.pareto.indices)
         np.testing.assert_array_equal(other.pareto.utilities, first.pareto.utilities)
+        np.testing.assert_array_equal(other.pareto.counts, first.pareto.counts)
         for concept in CONCEPTS:
             a, c = first.solutions[concept], other.solutions[concept]
             assert (a is None) == (c is None)
@@ -231,9 +242,15 @@ def test_evaluate_fixed_outcome_agrees_with_the_model(model, data):
         assert ev.accepts[name] == bool(u >= res[j] - ATOL and not broken)
     sig = [n for n, s in zip(model.party_names, model.signatories) if s]
     assert ev.signatories == tuple(sig)
-    assert ev.agreed == all(ev.accepts[n] for n in sig)
-    # an outcome every signatory accepts that obeys the constraints is in the zone
-    assert (ev.agreed and ev.constraints_ok) == bool(b.acceptable[index])
+    # an agreement is one every signatory accepts that obeys the constraints: the zone
+    assert ev.agreed == (all(ev.accepts[n] for n in sig) and ev.constraints_ok)
+    assert ev.agreed == bool(b.acceptable[index])
+    # the constraints it breaks are named, all of them always (every issue is fixed)
+    levels = model.space.levels(index, index + 1)
+    broken_rules = [
+        str(r) for r, hit in zip(model.constraints, model.constraint_breaks(levels)[0]) if hit
+    ]
+    assert list(ev.broken_constraints) == broken_rules and ev.maybe_broken_constraints == ()
 
 
 def _sliver_model() -> Model:

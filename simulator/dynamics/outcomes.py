@@ -140,7 +140,7 @@ def outcome_table(
                 limit,
                 f"simulating the talks keeps every outcome that obeys the constraints and the "
                 f"signatories' red lines; this scenario has more than {limit:,} of them "
-                f"(about {per * kept / 2**30:.1f} GiB and more, the limit being "
+                f"(at least {per * kept / 2**30:.1f} GiB of memory, the limit being "
                 f"{min(max_bytes, per * max_rows) / 2**30:.1f} GiB) -- reduce the options or "
                 "continuous grids",
             )

@@ -196,6 +196,13 @@ class Model:
             ok &= rule.holds(levels)
         return ok
 
+    def constraint_breaks(self, levels: np.ndarray) -> np.ndarray:
+        """``(n_outcomes, n_constraints)``: True where an outcome breaks a constraint."""
+        out = np.zeros((levels.shape[0], len(self._constraints)), dtype=bool)
+        for j, rule in enumerate(self._constraints):
+            out[:, j] = ~rule.holds(levels)
+        return out
+
     def red_line_breaks(self, levels: np.ndarray) -> np.ndarray:
         """``(n_outcomes, n_red_lines)``: True where an outcome breaks a red line."""
         out = np.zeros((levels.shape[0], len(self._red_lines)), dtype=bool)

@@ -11,13 +11,13 @@ chunk of outcomes is a table lookup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from simulator.model.issues import DiscreteIssue, Issue
 
-__all__ = ["Condition", "Implication", "Rule"]
+__all__ = ["Condition", "Implication", "Rule", "describe_rule"]
 
 #: Continuous bounds are compared with this absolute slack, so that grid points computed
 #: in floating point (``linspace``) fall inside a bound they equal mathematically.
@@ -46,6 +46,10 @@ class Condition:
     negate: bool = False
     low: float | None = None
     high: float | None = None
+    #: The rule's name (a named red line or constraint) and description: labels for
+    #: reports, never part of what the rule means (not compared).
+    name: str = field(default="", compare=False)
+    description: str = field(default="", compare=False)
 
     def level_mask(self, issue: Issue, levels: np.ndarray) -> np.ndarray:
         """Whether the condition holds at each level of ``issue``."""
@@ -91,6 +95,8 @@ class Implication:
 
     antecedent: Condition
     consequent: Condition
+    name: str = field(default="", compare=False)
+    description: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"if {self.antecedent} then {self.consequent}"
@@ -101,3 +107,15 @@ class Implication:
 
 
 Rule = Condition | Implication
+
+
+def describe_rule(rule: Rule) -> str:
+    """A rule as reports show it: its text, then its name and description when it has them.
+
+    >>> describe_rule(Condition("venue", ("oslo",), negate=True))
+    'venue not_in [oslo]'
+    >>> describe_rule(Condition("venue", ("oslo",), True, name="no_oslo", description="too far"))
+    'venue not_in [oslo] (no_oslo: too far)'
+    """
+    note = ": ".join(t for t in (rule.name, " ".join(rule.description.split())) if t)
+    return f"{rule} ({note})" if note else str(rule)

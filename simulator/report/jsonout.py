@@ -72,6 +72,8 @@ def evaluation_json(e: Evaluation) -> dict[str, Any]:
         "open_issues": list(e.open_issues),
         "broken": {p: list(v) for p, v in e.broken.items() if v},
         "constraints_ok": e.constraints_ok,
+        "broken_constraints": list(e.broken_constraints),
+        "maybe_broken_constraints": list(e.maybe_broken_constraints),
     }
 
 

@@ -266,6 +266,8 @@ def _sharpness_section(doc: Document, study: Study) -> None:
 
 
 def _verdict(e: Evaluation) -> str:
+    if e.constraints_ok is False:
+        return "not an agreement: it breaks a constraint"
     return {True: "every signatory accepts", False: "rejected", None: "depends on the open issues"}[
         e.agreed
     ]
@@ -302,9 +304,14 @@ def _evaluation_block(doc: Document, model, title: str, e: Evaluation) -> None:
                 f"May break {_label(party)}'s red lines, depending on the open issues: "
                 + "; ".join(e.maybe_broken[party.name])
             )
+    for rule in e.broken_constraints:
+        notes.append(f"Breaks the scenario's constraint {rule}: no agreement may break it.")
+    for rule in e.maybe_broken_constraints:
+        notes.append(
+            f"May break the scenario's constraint {rule}, depending on the open issues "
+            "(the ranges above count only the completions that obey it)."
+        )
     doc.bullets(notes)
-    if e.constraints_ok is False:
-        doc.para("It breaks the scenario's structural constraints.")
 
 
 def evaluation_document(model, title: str, e: Evaluation) -> Document:

@@ -55,7 +55,9 @@ def starter_text(parties: int = 2, name: str = "My negotiation") -> str:
     (['north', 'south', 'east'], True)
     """
     if not 2 <= parties <= MAX_STARTER_PARTIES:
-        raise ValueError(f"a starter scenario has 2 to {MAX_STARTER_PARTIES} parties, not {parties}")
+        raise ValueError(
+            f"a starter scenario has 2 to {MAX_STARTER_PARTIES} parties, not {parties}"
+        )
     import json
 
     title = json.dumps(" ".join(name.split()) or "My negotiation", ensure_ascii=False)

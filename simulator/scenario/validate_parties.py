@@ -20,6 +20,7 @@ Each reservation, entry and red line is recorded as a provenance claim
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from simulator.model import (
@@ -473,9 +474,12 @@ def check_cited_rule(
     rule = check_rule(c, item, path, issues, RULE_EXTRA)
     if isinstance(item.value, dict):
         fields = {k: v for k, v in item.value.items() if v.value is not None}
-        c.optional_string(fields, "description", path)
+        description = c.optional_string(fields, "description", path)
         cite = c.citation(fields, path, sources) or fallback
         c.claim(path, missing, item, (path,), cite, required=required)
+        name = "" if path.endswith("]") else path.rsplit(".", 1)[-1]  # a named rule's name
+        if rule is not None and (name or description):
+            rule = dataclasses.replace(rule, name=name, description=description)
     return rule
 
 
