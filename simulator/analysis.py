@@ -113,7 +113,8 @@ def analyze(
 
     sig_names = tuple(n for n, s in zip(model.party_names, sig) if s)
     line_info = [
-        (model.party_names[model.red_lines[j].party], model.red_lines[j].text()) for j in lines
+        (model.party_names[model.red_lines[j].party], model.red_lines[j].text(), int(j))
+        for j in lines
     ]
     zone = finish(scan, sig_names, list(res[sig]), line_info, ACCEPT_ATOL)
 

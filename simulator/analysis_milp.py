@@ -138,7 +138,7 @@ def _zone(model: Model, f: Formulation) -> tuple[Zone, np.ndarray | None]:
             blocks = mc.exists_without(f, line=j)
         if blocks:
             blocking.append(
-                Blocker(names[rl.party], "red_line", rl.text(), None, s, opens=not exists)
+                Blocker(names[rl.party], "red_line", rl.text(), None, s, opens=not exists, line=j)
             )
     count = count_acceptable(model)
     zone = Zone(
@@ -191,8 +191,8 @@ def analyze_milp(
         xs, complete = epsilon_frontier(f, sig[0], sig[1], frontier_cap)
         outcomes = [_snap(model, f, f.decode(x)) for x in xs]
         utils = np.array([_utilities(model, o) for o in outcomes]).reshape(-1, len(model.parties))
-        idx = np.array(
-            [-1 if (i := _index(model, o)) is None else i for o in outcomes],
+        idx = np.array(  # -1 off the grid, and beyond int64 (10^30 outcomes: ANAC 2014)
+            [-1 if (i := _index(model, o)) is None or i >= 2**63 else i for o in outcomes],
             dtype=np.int64,
         )
         frontier = Frontier(idx, utils, complete=complete)

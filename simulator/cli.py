@@ -525,7 +525,12 @@ def cmd_evaluate(args) -> int:
             )
         outcome, title = dict(found.outcome), f"the {CONCEPT_NAMES[args.solution]} solution"
     if changes and (args.proposal is not None or args.solution is not None):
-        title += " with " + ", ".join(f"{k} = {v}" for k, v in changes.items())
+        from simulator.report.plain import label_of, show_value
+
+        by_name = {i.name: i for i in model.issues}
+        title += " with " + ", ".join(
+            f"{label_of(by_name[k])}: {show_value(by_name[k], v)}" for k, v in changes.items()
+        )
     outcome.update(changes)
     evaluation = evaluate(model, outcome, max_outcomes=scenario.max_outcomes)
     if args.json:

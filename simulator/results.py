@@ -41,6 +41,8 @@ class Blocker:
     count_without: int | None  # None when solved without enumeration (MILP)
     slack_without: float | None
     opens: bool
+    #: For a red line, its position in the model's red lines (``Model.red_lines``).
+    line: int | None = None
 
 
 @dataclass(frozen=True)

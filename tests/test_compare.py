@@ -47,12 +47,12 @@ def test_changes_are_the_issues_that_differ_from_the_reference(trade):
 
 def test_text_marks_changes_and_markdown_bolds_them(trade):
     text = comparison_document(trade).text(200)
-    assert "* western_only" in text and "* with_russia" not in text
+    assert "* Western guarantors only" in text and "* Russia among" not in text
     assert "closed: red lines clash" in text and "margin 0.171" in text
-    assert "Russia's red line nato_status not_in [member, open_door]" in text
-    assert "Ceiling on Ukraine's armed forces (thousand troops)" in text
+    assert "Russia's red line \"Ukraine's NATO status is not NATO member or NATO door" in text
+    assert "600 thousand troops" in text
     md = comparison_document(trade, markdown=True).markdown()
-    assert "**western_only**" in md and "| nato_for_article5 |" not in md.split("\n")[0]
+    assert "**Western guarantors only**" in md and "| nato_for_article5 |" not in md.split("\n")[0]
 
 
 def test_json_lists_each_scenario_and_the_changes(trade):

@@ -118,7 +118,14 @@ def _nash_changes(st, against) -> str:
     nash = st.analysis.solutions.get("nash")
     if nash is None:
         return "no zone"
-    diff = [f"{k} = {_fmt(v)}" for k, v in nash.outcome.items() if against.get(k) != v]
+    from simulator.report.plain import label_of, show_value
+
+    issues = {i.name: i for i in st.model.issues}
+    diff = [
+        f"{label_of(issues[k])}: {show_value(issues[k], v)}"
+        for k, v in nash.outcome.items()
+        if against.get(k) != v
+    ]
     return ", ".join(diff) if diff else "same"
 
 
@@ -129,9 +136,14 @@ def _blockers(st) -> str:
     if not z.exists:
         if not opening:
             return "several requirements at once"
-        return "; ".join(
-            f"{labels[b.party]}'s {b.requirement.removeprefix('red_line: ')}" for b in opening
-        )
+        from simulator.report.plain import show_rule
+
+        def words(b) -> str:
+            if b.line is None:
+                return b.requirement.removeprefix("red_line: ")
+            return f'"{show_rule(st.model.red_lines[b.line].rule, st.model.issues)}"'
+
+        return "; ".join(f"{labels[b.party]}'s {words(b)}" for b in opening)
     return ""
 
 

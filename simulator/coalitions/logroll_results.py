@@ -122,8 +122,9 @@ class Trade:
             raise KeyError(f"{party!r} is not a party of this trade")
         return next(m for m in self.moves if m.concedes == party)
 
-    def describe(self, party: str | None = None) -> str:
-        """One sentence, from the point of view of ``party`` (default: the first of the pair).
+    def describe(self, party: str | None = None, issues=None) -> str:
+        """One sentence, from the point of view of ``party`` (default: the first of the pair);
+        with ``issues`` (the model's issues) in their labels, option labels and units.
 
         ``"Ukraine gives up nato (member → neutral: Ukraine −0.40, Russia +0.60) for
         guarantee (none → article5: Ukraine +0.50, Russia −0.28); both gain: Ukraine +0.10,
@@ -137,10 +138,16 @@ class Trade:
         def amounts(values: tuple[float, float]) -> str:
             return ", ".join(f"{self.labels[s]} {_signed(values[s])}" for s in order)
 
+        by_name = {i.name: i for i in issues} if issues is not None else {}
+
         def move(m: Move) -> str:
-            return (
-                f"{m.issue} ({_value(m.from_value)} → {_value(m.to_value)}: {amounts(m.changes)})"
-            )
+            issue = by_name.get(m.issue)
+            if issue is None:
+                name, old, new = m.issue, _value(m.from_value), _value(m.to_value)
+            else:
+                name = getattr(issue, "label", "") or issue.name
+                old, new = issue.show(m.from_value), issue.show(m.to_value)
+            return f"{name} ({old} → {new}: {amounts(m.changes)})"
 
         return (
             f"{self.labels[me]} gives up {move(given)} for {move(got)}; "

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from simulator.model.rules import rule_words
 from simulator.results import Solution
 
 __all__ = ["Concession", "Package", "PackageSearch"]
@@ -27,24 +28,40 @@ class Concession:
     issue: str | None = None
     level: str | float | None = None
     reservation: float | None = None  # the party's reservation before a cut
+    #: The rules behind ``rule`` (the red line, or the constraints a fix overrides), to word
+    #: them with labels and units.
+    rules: tuple = field(default=(), compare=False, repr=False)
 
-    def text(self) -> str:
-        """The concession in plain words."""
+    def text(self, issues=None) -> str:
+        """The concession in plain words; with ``issues`` (the model's issues), in their
+        labels, option labels and units."""
+        by_name = {i.name: i for i in issues} if issues is not None else {}
+        rule = (
+            " and ".join(rule_words(r, by_name) for r in self.rules)
+            if self.rules and by_name
+            else self.rule
+        )
         if self.kind == "red_line":
-            return f"{self.label} drops its red line '{self.rule}'"
+            return f"{self.label} drops its red line '{rule}'"
         if self.kind == "reservation":
             assert self.reservation is not None
             return (
                 f"{self.label} lowers its reservation by {self.amount:.3f} "
                 f"(from {self.reservation:.3f} to {self.reservation - self.amount:.3f})"
             )
-        level = self.level if isinstance(self.level, str) else f"{self.level:g}"
+        issue = by_name.get(self.issue)
+        if issue is not None:
+            level = issue.show(self.level)
+            name = getattr(issue, "label", "") or issue.name
+        else:
+            level = self.level if isinstance(self.level, str) else f"{self.level:g}"
+            name = self.issue
         who = (
             f"{self.label} gives up {self.amount:.3f} of utility on it"
             if self.party is not None and self.amount > 0
             else "no signatory loses utility on it"
         )
-        return f"{self.issue} is settled at {level}, instead of '{self.rule}' ({who})"
+        return f"{name} is settled at {level}, instead of '{rule}' ({who})"
 
 
 @dataclass(frozen=True)
@@ -67,9 +84,9 @@ class Package:
     def size(self) -> int:
         return len(self.concessions)
 
-    def text(self) -> str:
-        """The package in one sentence."""
-        parts = [c.text() for c in self.concessions]
+    def text(self, issues=None) -> str:
+        """The package in one sentence (see :meth:`Concession.text`)."""
+        parts = [c.text(issues) for c in self.concessions]
         head = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
         return head + "."
 

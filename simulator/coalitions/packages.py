@@ -372,7 +372,14 @@ def _package(model, lines, pinned, pin_idx, combo, cuts, fix_cost, drops, cost, 
         if c[0] == "red_line":
             line = model.red_lines[lines[c[1]]]
             concessions.append(
-                Concession("red_line", names[line.party], labels[line.party], 0.0, str(line.rule))
+                Concession(
+                    "red_line",
+                    names[line.party],
+                    labels[line.party],
+                    0.0,
+                    str(line.rule),
+                    rules=(line.rule,),
+                )
             )
         else:
             k, level = pinned[c[1]], c[2]
@@ -387,6 +394,7 @@ def _package(model, lines, pinned, pin_idx, combo, cuts, fix_cost, drops, cost, 
                     " and ".join(str(r) for r in pins if r.issue == model.issue_names[k]),
                     model.issue_names[k],
                     model.level_value(k, level),
+                    rules=tuple(r for r in pins if r.issue == model.issue_names[k]),
                 )
             )
     for i, delta in cuts.items():

@@ -8,17 +8,34 @@ spread, rounded to the nearest integer -- every integer when ``grid`` is their n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["INTEGER_GRID", "MAX_INTEGER", "ContinuousIssue", "DiscreteIssue", "Issue"]
+__all__ = [
+    "INTEGER_GRID",
+    "MAX_INTEGER",
+    "ContinuousIssue",
+    "DiscreteIssue",
+    "Issue",
+    "show_number",
+]
 
 #: Default ``grid`` of an integer issue (in scenarios and GENIUS imports): every integer when
 #: there are at most this many, else this many integers evenly spread over the range.
 INTEGER_GRID = 101
 #: An integer issue's bounds lie within +-2**53, where every integer is exactly a float.
 MAX_INTEGER = 2**53
+
+
+def show_number(value: float) -> str:
+    """A number as reports show it: at most ten significant digits, so that float noise
+    (``0.6000000000000001``) does not show; integers without a decimal point.
+
+    >>> show_number(0.6000000000000001), show_number(100.0), show_number(2.5e-12)
+    ('0.6', '100', '2.5e-12')
+    """
+    return f"{float(value):.10g}"
 
 
 @dataclass(frozen=True)
@@ -35,12 +52,32 @@ class DiscreteIssue:
     name: str
     options: tuple[str, ...]
     label: str = ""
+    #: A readable label per option (``""`` where none), or ``()``: shown in reports.
+    option_labels: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if len(self.options) == 0:
             raise ValueError(f"issue {self.name!r} has no options")
         if len(set(self.options)) != len(self.options):
             raise ValueError(f"issue {self.name!r} repeats an option")
+        if self.option_labels and len(self.option_labels) != len(self.options):
+            raise ValueError(
+                f"issue {self.name!r} has {len(self.option_labels)} option labels for "
+                f"{len(self.options)} options"
+            )
+
+    def show(self, value: str) -> str:
+        """How a report shows option ``value``: its label, else its name.
+
+        >>> DiscreteIssue("nato", ("member", "neutral"), option_labels=("NATO member", "")).show(
+        ...     "member")
+        'NATO member'
+        """
+        if self.option_labels and value in self.options:
+            label = self.option_labels[self.options.index(value)]
+            if label:
+                return label
+        return str(value)
 
     @property
     def n_levels(self) -> int:
@@ -108,6 +145,16 @@ class ContinuousIssue:
     def n_integers(self) -> int:
         """How many integers the range holds (``high - low + 1`` for an integer issue)."""
         return int(np.floor(self.high)) - int(np.ceil(self.low)) + 1
+
+    def show(self, value: float) -> str:
+        """How a report shows ``value``: ten significant digits (no float noise), with the
+        unit.
+
+        >>> ContinuousIssue("army_cap", 100, 900, unit="thousand troops").show(600.0000000000001)
+        '600 thousand troops'
+        """
+        text = show_number(value)
+        return f"{text} {self.unit}" if self.unit else text
 
     def valid(self, x: float) -> bool:
         """Whether ``x`` is a valid value: in the range, and an integer for an integer

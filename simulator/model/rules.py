@@ -17,7 +17,7 @@ import numpy as np
 
 from simulator.model.issues import DiscreteIssue, Issue
 
-__all__ = ["Condition", "Implication", "Rule", "describe_rule"]
+__all__ = ["Condition", "Implication", "Rule", "describe_rule", "rule_words"]
 
 #: Continuous bounds are compared with this absolute slack, so that grid points computed
 #: in floating point (``linspace``) fall inside a bound they equal mathematically.
@@ -119,3 +119,57 @@ def describe_rule(rule: Rule) -> str:
     """
     note = ": ".join(t for t in (rule.name, " ".join(rule.description.split())) if t)
     return f"{rule} ({note})" if note else str(rule)
+
+
+def _label(issue) -> str:
+    return getattr(issue, "label", "") or issue.name
+
+
+def _show(issue, value) -> str:
+    return issue.show(value) if issue is not None else str(value)
+
+
+def _either(issue, options) -> str:
+    shown = [_show(issue, o) for o in options]
+    return "".join(shown) if len(shown) <= 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _condition_words(c: Condition, issues) -> str:
+    issue = issues.get(c.issue)
+    name = _label(issue) if issue is not None else c.issue
+    if c.options is not None:
+        return f"{name} {'is not' if c.negate else 'is'} {_either(issue, c.options)}"
+    if c.low is not None and c.high is not None:
+        return f"{name} between {_show(issue, c.low)} and {_show(issue, c.high)}"
+    if c.low is not None:
+        return f"{name} at least {_show(issue, c.low)}"
+    if c.high is not None:
+        return f"{name} at most {_show(issue, c.high)}"
+    return f"{name}: any value"
+
+
+def rule_words(rule: Rule, issues) -> str:
+    """A rule in words, with the issues' labels, option labels and units, then its name and
+    description when it has them (``issues``: the model's issues, or a mapping by name).
+
+    >>> from simulator.model.issues import ContinuousIssue
+    >>> nato = DiscreteIssue("nato", ("member", "neutral"), "NATO status",
+    ...                      option_labels=("NATO member", "neutral"))
+    >>> cap = ContinuousIssue("cap", 100, 900, label="Army ceiling", unit="thousand troops")
+    >>> rule_words(Condition("nato", ("member",), negate=True), [nato, cap])
+    'NATO status is not NATO member'
+    >>> rule_words(Implication(Condition("nato", ("neutral",)), Condition("cap", low=300.0),
+    ...            name="floor"), [nato, cap])
+    'if NATO status is neutral, then Army ceiling at least 300 thousand troops (floor)'
+    """
+    if not hasattr(issues, "get"):
+        issues = {i.name: i for i in issues}
+    if isinstance(rule, Implication):
+        text = (
+            f"if {_condition_words(rule.antecedent, issues)}, "
+            f"then {_condition_words(rule.consequent, issues)}"
+        )
+    else:
+        text = _condition_words(rule, issues)
+    extra = ": ".join(x for x in (rule.name, rule.description) if x)
+    return f"{text} ({extra})" if extra else text

@@ -13,6 +13,7 @@ from typing import Any
 
 from simulator.comparison import Comparison
 from simulator.report.document import Document
+from simulator.report.plain import show_rule, show_value
 from simulator.report.text import CONCEPT_NAMES
 
 __all__ = ["comparison_document", "comparison_json"]
@@ -24,20 +25,25 @@ def _zone_cells(study) -> tuple[str, str, str]:
     labels = {p.name: p.label or p.name for p in study.model.parties}
     if z.exists:
         return "open", f"margin {z.slack:.3f}", ""
-    openers = "; ".join(
-        f"{labels[b.party]}'s {b.requirement.replace('red_line: ', 'red line ')}"
-        for b in z.blocking
-        if b.opens
-    )
+    openers = "; ".join(_opener(study, labels[b.party], b) for b in z.blocking if b.opens)
     if z.slack is None:
         return "closed: red lines clash", "-", openers or "several requirements at once"
     return "closed: bargaining gap", f"gap {-z.slack:.3f}", openers or "several requirements"
 
 
-def _value(value) -> str:
+def _opener(study, who: str, b) -> str:
+    if b.kind == "reservation":
+        return f"{who}'s reservation (lowered to its worst outcome)"
+    if b.line is not None:
+        rule = show_rule(study.model.red_lines[b.line].rule, study.model.issues)
+        return f'{who}\'s red line "{rule}"'
+    return f"{who}'s {b.requirement.replace('red_line: ', 'red line ')}"
+
+
+def _value(issue, value) -> str:
     if value is None:
         return "-"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return show_value(issue, value)
 
 
 def comparison_document(c: Comparison, markdown: bool = False) -> Document:
@@ -69,11 +75,10 @@ def comparison_document(c: Comparison, markdown: bool = False) -> Document:
         rows = []
         for name in c.issues:
             issue = issues[name]
-            unit = getattr(issue, "unit", "")
-            row = [(issue.label or name) + (f" ({unit})" if unit else "")]
+            row = [issue.label or name]
             for k in range(len(c.studies)):
                 package = c.package(k, concept)
-                cell = _value(None if package is None else package.get(name))
+                cell = _value(issue, None if package is None else package.get(name))
                 row.append(mark(cell) if k and name in c.changed(k, concept) else cell)
             rows.append(row)
         for party in c.parties:
@@ -92,7 +97,8 @@ def comparison_document(c: Comparison, markdown: bool = False) -> Document:
                 if c.package(k, concept) is None:
                     moved.append(f"{n}: no zone")
                 else:
-                    moved.append(f"{n}: " + (", ".join(c.changed(k, concept)) or "nothing"))
+                    changed = [issues[i].label or i for i in c.changed(k, concept)]
+                    moved.append(f"{n}: " + (", ".join(changed) or "nothing"))
             summary = (
                 f"Changed from {c.names[0]} ({'bold' if markdown else 'marked *'}): "
                 + "; ".join(moved)

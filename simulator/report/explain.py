@@ -15,6 +15,7 @@ from simulator.coalitions.graph import CoalitionZone
 from simulator.coalitions.logroll import PairLinkage
 from simulator.coalitions.packages import Package
 from simulator.report.document import Document
+from simulator.report.plain import label_of, show_value
 from simulator.report.text import _count, _fmt, provenance_section
 from simulator.scenario import Scenario
 
@@ -29,7 +30,7 @@ MATERIAL = 0.2
 
 def _zone_words(z: CoalitionZone) -> str:
     if z.exists:
-        return f"yes, slack +{z.slack:.3f}, {_count(z.count, 'acceptable outcome')}"
+        return f"yes, margin +{z.slack:.3f}, {_count(z.count, 'acceptable outcome')}"
     if z.slack is None:
         return "no: no outcome obeys the constraints and their red lines"
     return f"no: a gap of {-z.slack:.3f}"
@@ -70,7 +71,7 @@ def _graph_section(doc: Document, e: Explanation) -> None:
     groups = [
         f"{', '.join(g.label(p) for p in c.members)}: "
         + (
-            f"can agree as a group (slack +{c.slack:.3f})."
+            f"can agree as a group (margin +{c.slack:.3f})."
             if c.exists
             else "each pair could agree, but no outcome suits all of them at once."
         )
@@ -92,7 +93,7 @@ def _graph_section(doc: Document, e: Explanation) -> None:
         doc.bullets(
             [
                 f"{g.label(p)} is a veto player: without it the other signatories would have "
-                f"a zone (slack +{z.slack:.3f}, {_count(z.count, 'acceptable outcome')})."
+                f"a zone (margin +{z.slack:.3f}, {_count(z.count, 'acceptable outcome')})."
                 for p, z in g.vetoes
                 if z.exists
             ]
@@ -101,14 +102,17 @@ def _graph_section(doc: Document, e: Explanation) -> None:
         doc.para("No single signatory is a veto player: the zone stays closed whoever steps aside.")
 
 
-def _agreement_words(p: Package) -> str:
+def _agreement_words(p: Package, issues) -> str:
     if p.agreement is None:
         return ""
-    items = ", ".join(f"{k} = {_fmt(v)}" for k, v in p.agreement.outcome.items())
+    items = ", ".join(
+        f"{label_of(issues[k])}: {show_value(issues[k], v)}" if k in issues else f"{k} = {_fmt(v)}"
+        for k, v in p.agreement.outcome.items()
+    )
     return f" The Nash agreement it would allow: {items}."
 
 
-def _packages_section(doc: Document, e: Explanation) -> None:
+def _packages_section(doc: Document, e: Explanation, issues) -> None:
     s = e.packages
     doc.heading("What would open the zone")
     if s.zone_exists:
@@ -129,8 +133,8 @@ def _packages_section(doc: Document, e: Explanation) -> None:
         return
     doc.numbered(
         [
-            f"{p.text()} Then: slack +{p.slack:.3f}, "
-            f"{_count(p.count, 'acceptable outcome')}." + _agreement_words(p)
+            f"{p.text(list(issues.values()))} Then: margin +{p.slack:.3f}, "
+            f"{_count(p.count, 'acceptable outcome')}." + _agreement_words(p, issues)
             for p in s.packages
         ]
     )
@@ -138,7 +142,7 @@ def _packages_section(doc: Document, e: Explanation) -> None:
         doc.para(f"{s.found - len(s.packages)} more; --top N shows them.")
 
 
-def _priorities_words(link: PairLinkage) -> str:
+def _priorities_words(link: PairLinkage, issues) -> str:
     pr = link.priorities
     a, b = pr.labels
     top = max((max(p.importance) for p in pr.issues), default=0.0)
@@ -146,7 +150,8 @@ def _priorities_words(link: PairLinkage) -> str:
 
     def listing(items) -> str:
         return ", ".join(
-            f"{p.issue} ({p.importance[0]:.2f} against {p.importance[1]:.2f}, {p.alignment})"
+            f"{label_of(issues[p.issue]) if p.issue in issues else p.issue} "
+            f"({p.importance[0]:.2f} against {p.importance[1]:.2f}, {p.alignment})"
             for p in items
         )
 
@@ -160,15 +165,15 @@ def _priorities_words(link: PairLinkage) -> str:
     return "; ".join(lines) + "." if lines else ""
 
 
-def _linkage_block(doc: Document, link: PairLinkage, outside) -> None:
+def _linkage_block(doc: Document, link: PairLinkage, outside, issues) -> None:
     doc.heading(" and ".join(link.priorities.labels), 3)
-    words = _priorities_words(link)
+    words = _priorities_words(link, issues)
     if words:
         doc.para(f"Stakes ({link.priorities.labels[0]} against the other): {words}")
     if link.trades:
         doc.numbered(
             [
-                t.describe()
+                t.describe(issues=list(issues.values()))
                 + "."
                 + (
                     f" Outside this scenario's constraint {', '.join(repr(p) for p in out)}: "
@@ -184,7 +189,7 @@ def _linkage_block(doc: Document, link: PairLinkage, outside) -> None:
         doc.para("No two-issue trade raises both.")
 
 
-def _linkage_section(doc: Document, e: Explanation) -> None:
+def _linkage_section(doc: Document, e: Explanation, issues) -> None:
     doc.heading("Trades that raise both (logrolling)")
     doc.para(
         "Where two parties weigh issues differently, each can give way where it cares less "
@@ -195,7 +200,7 @@ def _linkage_section(doc: Document, e: Explanation) -> None:
         "gains hold whatever the other issues are; it ignores the other parties."
     )
     for link, outside in zip(e.linkages, e.outside):
-        _linkage_block(doc, link, outside)
+        _linkage_block(doc, link, outside, issues)
 
 
 def explain_document(scenario: Scenario, e: Explanation) -> Document:
@@ -206,8 +211,8 @@ def explain_document(scenario: Scenario, e: Explanation) -> Document:
         doc.para(" ".join(str(scenario.description).split()))
     _zone_section(doc, e)
     _graph_section(doc, e)
-    _packages_section(doc, e)
-    _linkage_section(doc, e)
+    _packages_section(doc, e, {i.name: i for i in scenario.issues})
+    _linkage_section(doc, e, {i.name: i for i in scenario.issues})
     provenance_section(doc, scenario)
     return doc
 

@@ -11,27 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.report.document import Document
+from simulator.report.plain import show_value
 
 __all__ = ["simulation_document", "simulation_json"]
 
 
 def _fmt(issue, value) -> str:
-    """An issue's value as shown: a number rounded (``army_cap = 100``, not ``100.0``), with
-    its unit."""
-    if isinstance(value, float):
-        unit = getattr(issue, "unit", "")
-        return f"{value:.6g}" + (f" {unit}" if unit else "")
-    return str(value)
+    """An issue's value as shown: an option's label, a number rounded (``army_cap = 100``,
+    not ``100.0``) with its unit."""
+    return show_value(issue, value)
 
 
 def simulation_document(sim, model, title: str) -> Document:
     """The talks as a :class:`~simulator.report.document.Document`."""
     doc = Document()
-    who = ", ".join(f"{p}={s}" for p, s in sim.strategies.items())
+    labels = {p.name: p.label or p.name for p in model.parties}
+    who = ", ".join(f"{labels.get(p, p)}: {s}" for p, s in sim.strategies.items())
     doc.heading(f"{title}: {sim.protocol} protocol, {who}")
     costly = sorted(n for n, d in sim.discount.items() if d < 1.0)
     if costly:
-        factors = ", ".join(f"{n} {sim.discount[n]:g}" for n in costly)
+        factors = ", ".join(f"{labels.get(n, n)} {sim.discount[n]:g}" for n in costly)
         how = (
             "the agents bargain on discounted values"
             if sim.bargained == "discounted"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.model.rules import describe_rule
 from simulator.report.document import Document
+from simulator.report.plain import label_of, party_list, show_number, show_rule, show_value
 from simulator.results import Evaluation
 from simulator.study import Study
 
@@ -26,7 +28,7 @@ CONCEPT_NAMES = {
 
 def _fmt(value) -> str:
     if isinstance(value, float):
-        return f"{value:g}"
+        return show_number(value)
     return str(value)
 
 
@@ -35,8 +37,16 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def _label(obj) -> str:
-    return getattr(obj, "label", "") or obj.name
+_label = label_of
+
+
+def _outcome(model, outcome) -> str:
+    """``"Issue label: value, ..."`` with labels and units."""
+    issues = {i.name: i for i in model.issues}
+    return ", ".join(
+        f"{_label(issues[k])}: {show_value(issues[k], v)}" if k in issues else f"{k}: {v}"
+        for k, v in outcome.items()
+    )
 
 
 def _zone_section(doc: Document, study: Study) -> None:
@@ -87,23 +97,7 @@ def _zone_section(doc: Document, study: Study) -> None:
     doc.table(["signatory", "reservation", "best while others accept", "room"], rows)
     if z.blocking:
         doc.heading("What closes the zone" if not z.exists else "What narrows the zone", 3)
-        items = []
-        for b in z.blocking:
-            who = _label(parties[b.party])
-            if b.count_without is None:  # solved without enumeration: no count
-                effect = "" if b.slack_without is None else f"slack {b.slack_without:+.3f}"
-            else:
-                effect = (
-                    _count(b.count_without, "acceptable outcome")
-                    if b.count_without
-                    else "still none"
-                )
-                if b.slack_without is not None:
-                    effect += f", slack {b.slack_without:+.3f}"
-            verb = "would open the zone" if b.opens else "would widen the zone"
-            effect = f" ({effect})" if effect else ""
-            items.append(f"{who}'s {b.requirement}: dropping it alone {verb}{effect}.")
-        doc.bullets(items)
+        doc.bullets([_blocker_text(study, b) for b in z.blocking])
     elif not z.exists:
         doc.para("No single reservation or red line is to blame: several would have to move.")
     if not z.exists:
@@ -111,6 +105,30 @@ def _zone_section(doc: Document, study: Study) -> None:
             "`zopa explain` on this scenario finds the cheapest packages of concessions that "
             "would open the zone, who could agree with whom, and the trades that raise both."
         )
+
+
+def _blocker_text(study: Study, b) -> str:
+    """One requirement that closes or narrows the zone, and what moving it alone would do."""
+    parties = {p.name: p for p in study.model.parties}
+    who = _label(parties[b.party])
+    if b.count_without is None:  # solved without enumeration: no count
+        effect = "" if b.slack_without is None else f"margin {b.slack_without:+.3f}"
+    else:
+        effect = _count(b.count_without, "acceptable outcome") if b.count_without else "none"
+        if b.slack_without is not None:
+            effect += f", margin {b.slack_without:+.3f}"
+    verb = "would open the zone" if b.opens else "would widen the zone"
+    effect = f" ({effect})" if effect else ""
+    if b.kind == "reservation":
+        r = study.analysis.reservations[b.party]
+        return (
+            f"{who}'s reservation {r:.3f}: lowering it to {who}'s worst outcome (so that "
+            f"{who} accepts anything its red lines allow) {verb}{effect}."
+        )
+    if b.line is not None:
+        rule = show_rule(study.model.red_lines[b.line].rule, study.model.issues)
+        return f'{who}\'s red line "{rule}": dropping it alone {verb}{effect}.'
+    return f"{who}'s {b.requirement}: dropping it alone {verb}{effect}."
 
 
 def _solutions_section(doc: Document, study: Study) -> None:
@@ -124,7 +142,7 @@ def _solutions_section(doc: Document, study: Study) -> None:
     doc.heading("Solutions")
     header = ["", *(CONCEPT_NAMES[c] for c in concepts)]
     rows = [
-        [_label(issue)] + [_fmt(a.solutions[c].outcome[issue.name]) for c in concepts]
+        [_label(issue)] + [show_value(issue, a.solutions[c].outcome[issue.name]) for c in concepts]
         for issue in study.model.issues
     ]
     labels = {p.name: _label(p) for p in study.model.parties}
@@ -159,8 +177,7 @@ def _solutions_section(doc: Document, study: Study) -> None:
         if lot is None:
             continue
         draws = "; ".join(
-            f"{p:.1%}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in o.items())
-            for p, o in zip(lot.probabilities, lot.outcomes)
+            f"{p:.1%}: " + _outcome(study.model, o) for p, o in zip(lot.probabilities, lot.outcomes)
         )
         gains = ", ".join(f"{k} {v:.3f}" for k, v in lot.utilities.items())
         doc.para(
@@ -171,8 +188,7 @@ def _solutions_section(doc: Document, study: Study) -> None:
 
 def _num(issue, value: float) -> str:
     """A continuous issue's number with its unit (``"600 thousand troops"``)."""
-    unit = getattr(issue, "unit", "")
-    return f"{value:g} {unit}" if unit else f"{value:g}"
+    return show_value(issue, float(value))
 
 
 def _sharpness_lines(study: Study, concept: str, sharp) -> str:
@@ -185,13 +201,16 @@ def _sharpness_lines(study: Study, concept: str, sharp) -> str:
     for issue_name, values in sharp.near_optimal.items():
         issue = issues[issue_name]
         if hasattr(issue, "options"):
-            others = [v for v in values if v != chosen[issue_name]]
+            others = [show_value(issue, v) for v in values if v != chosen[issue_name]]
             if others:
-                flat.append(f"{_label(issue)} {chosen[issue_name]} (also {', '.join(others)})")
+                flat.append(
+                    f"{_label(issue)} {show_value(issue, chosen[issue_name])} "
+                    f"(also {', '.join(others)})"
+                )
         elif values[0] != values[1]:
             flat.append(
                 f"{_label(issue)} {_num(issue, float(chosen[issue_name]))} (anything from "
-                f"{values[0]:g} to {_num(issue, values[1])})"
+                f"{show_number(values[0])} to {_num(issue, values[1])})"
             )
     if flat:
         text = (
@@ -204,14 +223,14 @@ def _sharpness_lines(study: Study, concept: str, sharp) -> str:
         issue = issues[issue_name]
         text += (
             f" {_label(issue)} {_num(issue, float(chosen[issue_name]))} is an end of the "
-            f"modelled range ({issue.low:g} to {_num(issue, issue.high)})."
+            f"modelled range ({show_number(issue.low)} to {_num(issue, issue.high)})."
         )
     moved = sharp.moved(chosen)
     if moved:
         changes = ", ".join(
             f"{_label(issues[k])} "
             + (
-                _fmt(sharp.refined[k])
+                show_value(issues[k], sharp.refined[k])
                 if hasattr(issues[k], "options")
                 else _num(issues[k], float(sharp.refined[k]))
             )
@@ -275,14 +294,12 @@ def _verdict(e: Evaluation) -> str:
 
 def _evaluation_block(doc: Document, model, title: str, e: Evaluation) -> None:
     doc.heading(f"{title}: {_verdict(e)}", 3)
-    fixed = ", ".join(f"{k} = {_fmt(v)}" for k, v in e.outcome.items())
+    fixed = _outcome(model, e.outcome)
+    issues = {i.name: i for i in model.issues}
+    open_ = ", ".join(_label(issues[k]) if k in issues else k for k in e.open_issues)
     doc.para(
         f"Fixes {fixed or 'nothing'}"
-        + (
-            f"; open: {', '.join(e.open_issues)} (ranges over every way to settle them)."
-            if e.open_issues
-            else "."
-        )
+        + (f"; open: {open_} (ranges over every way to settle them)." if e.open_issues else ".")
     )
     rows = []
     for party in model.parties:
@@ -295,20 +312,29 @@ def _evaluation_block(doc: Document, model, title: str, e: Evaluation) -> None:
             acc += " (does not sign)"
         rows.append([_label(party), util, gain, acc])
     doc.table(["party", "utility", "gain", "accepts"], rows)
+    # Evaluation names rules by describe_rule(); show them in words, with labels and units.
+    plain = {describe_rule(r.rule): show_rule(r.rule, model.issues) for r in model.red_lines}
+    plain.update({describe_rule(r): show_rule(r, model.issues) for r in model.constraints})
+
+    def words(rules) -> str:
+        return "; ".join(f'"{plain.get(r, r)}"' for r in rules)
+
     notes = []
     for party in model.parties:
         if e.broken[party.name]:
-            notes.append(f"Breaks {_label(party)}'s red lines: " + "; ".join(e.broken[party.name]))
+            notes.append(f"Breaks {_label(party)}'s red lines: " + words(e.broken[party.name]))
         if e.maybe_broken[party.name]:
             notes.append(
                 f"May break {_label(party)}'s red lines, depending on the open issues: "
-                + "; ".join(e.maybe_broken[party.name])
+                + words(e.maybe_broken[party.name])
             )
     for rule in e.broken_constraints:
-        notes.append(f"Breaks the scenario's constraint {rule}: no agreement may break it.")
+        notes.append(
+            f"Breaks the scenario's constraint {words([rule])}: no agreement may break it."
+        )
     for rule in e.maybe_broken_constraints:
         notes.append(
-            f"May break the scenario's constraint {rule}, depending on the open issues "
+            f"May break the scenario's constraint {words([rule])}, depending on the open issues "
             "(the ranges above count only the completions that obey it)."
         )
     doc.bullets(notes)
@@ -409,6 +435,34 @@ def provenance_section(doc: Document, scenario) -> None:
         doc.para(f"{len(prov.warnings)} provenance warning(s); `zopa check --strict` lists them.")
 
 
+#: What each solution concept favours, in one line (docs/explanation/solution-concepts.md).
+CONCEPT_LINES = {
+    "nash": "Nash: the largest product of the gains; no party's gain can be traded away "
+    "cheaply, so it balances what each gains.",
+    "kalai": "Kalai-Smorodinsky: every party gets the same share of the most it could get "
+    "while the others still accept.",
+    "egalitarian": "egalitarian: the smallest gain as large as possible; the party that gains "
+    "least comes first.",
+    "utilitarian": "utilitarian: the largest total utility, whoever gets it; it may leave one "
+    "party barely above its reservation.",
+}
+
+
+def _how_to_read(doc: Document, study: Study) -> None:
+    """A short key to the numbers and the solution concepts."""
+    doc.heading("How to read this", 3)
+    items = [
+        "Utility runs from 0 (a party's worst outcome on every issue) to 1 (its best). It "
+        "compares outcomes for one party, not one party against another.",
+        "A party accepts an agreement worth at least its reservation (what it expects without "
+        "one); the gain is the utility above the reservation, and the margin the smallest "
+        "gain an agreement can guarantee every signatory.",
+    ]
+    items += [CONCEPT_LINES[c] for c in study.concepts if c in CONCEPT_LINES]
+    doc.bullets(items)
+    doc.para("More: docs/explanation/solution-concepts.md.")
+
+
 def build_document(study: Study) -> Document:
     """The report as a :class:`~simulator.report.document.Document`."""
     sc = study.scenario
@@ -421,8 +475,8 @@ def build_document(study: Study) -> Document:
     doc.para(
         f"{_count(a.outcome_count, 'possible agreement')} over "
         f"{_count(len(study.model.issues), 'issue')}. "
-        f"Must sign: {', '.join(a.signatories)}."
-        + (f" Reported only: {', '.join(others)}." if others else "")
+        f"Must sign: {party_list(study.model.parties, a.signatories)}."
+        + (f" Reported only: {party_list(study.model.parties, others)}." if others else "")
         + (
             " Solved exactly by enumerating every outcome (continuous issues on their grid)."
             if a.method == "enumerate"
@@ -434,6 +488,7 @@ def build_document(study: Study) -> Document:
             " issues on every integer."
         )
     )
+    _how_to_read(doc, study)
     doc.heading("Parties")
     rows = [
         [
@@ -448,7 +503,9 @@ def build_document(study: Study) -> Document:
     doc.table(["party", "reservation", "power", "signs", "red lines"], rows)
     doc.bullets(
         [
-            f"{_label(p)} accepts only if: " + "; ".join(str(r) for r in p.red_lines) + "."
+            f"{_label(p)}'s red lines: "
+            + "; ".join(f'"{show_rule(r, study.model.issues)}"' for r in p.red_lines)
+            + "."
             for p in study.model.parties
             if p.red_lines
         ]

@@ -143,7 +143,7 @@ def load(
     Parameters
     ----------
     path : str or os.PathLike
-        The scenario file (YAML, format 1; see ``SCENARIO_FORMAT.md``).
+        The scenario file (YAML, format 1; see ``docs/reference/scenario-format.md``).
     sources : iterable of paths
         Extra directories to look for source files in (after the scenario's own directory).
     strict : bool

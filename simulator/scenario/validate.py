@@ -1,7 +1,7 @@
 """Validation of a whole scenario document against the format contract.
 
-:func:`validate` checks every rule of ``SCENARIO_FORMAT.md`` on the :class:`Node` tree that
-:func:`~simulator.scenario.inherit.load_with_extends` returns, collects every problem, and
+:func:`validate` checks every rule of the format (``docs/reference/scenario-format.md``) on
+the :class:`Node` tree that :func:`~simulator.scenario.inherit.load_with_extends` returns, collects every problem, and
 either raises one :class:`~simulator.errors.ScenarioError` carrying all of them (sorted by
 file, line and column) or returns the content as engine objects (:class:`Parsed`).
 

@@ -101,8 +101,11 @@ def _check_issue(c: Checker, name: str, node: Node, path: str) -> Issue | None:
                     f"{key} applies to continuous issues (with range); issue {name!r} "
                     "is discrete (it has options)",
                 )
-        options = _check_options(c, fields["options"], child_path(path, "options"))
-        return DiscreteIssue(name, options, label) if options else None
+        checked = _check_options(c, fields["options"], child_path(path, "options"))
+        if checked is None:
+            return None
+        options, labels = checked
+        return DiscreteIssue(name, options, label, labels)
     if "range" in fields:
         bounds = _check_range(c, fields["range"], child_path(path, "range"))
         integer = False
@@ -152,10 +155,31 @@ def _check_issue(c: Checker, name: str, node: Node, path: str) -> Issue | None:
     return None
 
 
-def _check_options(c: Checker, node: Node, path: str) -> tuple[str, ...] | None:
-    items = c.sequence(node, path, "a non-empty list of options", nonempty=True)
-    if items is None:
-        return None
+def _check_options(
+    c: Checker, node: Node, path: str
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The options and their labels (``""`` where none): a list of option names, or a mapping
+    of option names to labels, in order."""
+    expected = "a non-empty list of options, or a mapping of options to their labels"
+    if isinstance(node.value, dict):
+        if not node.value:
+            c.report(node, path, f"expected {expected}; found an empty mapping")
+            return None
+        names = list(node.value)
+        keys = [node.keys.get(n, node.value[n]) for n in names]
+        labels: list[str] = []
+        for n in names:
+            item = node.value[n]
+            if item.value is None:
+                labels.append("")
+            else:
+                labels.append(c.string(item, child_path(path, n), "a label (a string)") or "")
+        items = keys
+    else:
+        seq = c.sequence(node, path, expected, nonempty=True)
+        if seq is None:
+            return None
+        items, labels = seq, [""] * len(seq)
     options: list[str] = []
     ok = True
     for i, item in enumerate(items):
@@ -172,7 +196,9 @@ def _check_options(c: Checker, node: Node, path: str) -> tuple[str, ...] | None:
             ok = False
         else:
             options.append(option)
-    return tuple(options) if ok else None
+    if not ok:
+        return None
+    return tuple(options), tuple(labels) if any(labels) else ()
 
 
 def _check_range(c: Checker, node: Node, path: str) -> tuple[float, float] | None:

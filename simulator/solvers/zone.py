@@ -147,7 +147,8 @@ def finish(
 ) -> Zone:
     """The :class:`~simulator.results.Zone` from a whole-space summary.
 
-    ``lines`` gives, per signatory red line, ``(party, text)`` in scan order.
+    ``lines`` gives, per signatory red line, ``(party, text)`` or ``(party, text, index)``
+    in scan order (``index``: the line's position in the model, kept on its blocker).
     """
     exists = scan.count > 0
     blocking: list[Blocker] = []
@@ -168,7 +169,7 @@ def finish(
                     opens=not exists,
                 )
             )
-    for j, (party, text) in enumerate(lines):
+    for j, (party, text, *index) in enumerate(lines):
         c = int(scan.without_line_count[j])
         if blocks(c):
             blocking.append(
@@ -179,6 +180,7 @@ def finish(
                     c,
                     _finite(scan.without_line_slack[j]),
                     opens=not exists,
+                    line=index[0] if index else None,
                 )
             )
     return Zone(

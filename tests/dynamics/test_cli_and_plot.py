@@ -34,7 +34,7 @@ def test_simulate_command_reports_and_writes_files(tmp_path, capsys):
     ]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "alternating protocol, candidate=boulware, employer=conceder" in text
+    assert "alternating protocol, Candidate: boulware, Employer: conceder" in text
     result = json.loads((out / "result.json").read_text())
     assert {"trace.csv", "result.json", "offers.png", "offers.svg"} <= {
         p.name for p in out.iterdir()

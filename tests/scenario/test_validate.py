@@ -176,7 +176,8 @@ def test_names_must_be_identifiers(tmp_path, change, expected):
         (
             ("options: [member, deferred, neutral]", "options: member"),
             "s.yaml:5:14: "
-            "issues.nato.options: expected a non-empty list of options; found a string 'member'",
+            "issues.nato.options: expected a non-empty list of options, or a mapping of options "
+            "to their labels; found a string 'member'",
         ),
         (
             ("options: [member, deferred, neutral]", "options: [member, yes]"),
@@ -317,7 +318,8 @@ def test_unknown_issue_suggests_the_closest(tmp_path):
         (
             ("options: [member, deferred, neutral]", "options: []"),
             "s.yaml:5:14: "
-            "issues.nato.options: expected a non-empty list of options; found an empty list",
+            "issues.nato.options: expected a non-empty list of options, or a mapping of options "
+            "to their labels; found an empty list",
         ),
         (
             ("    range: [50, 1000]", "    options: [a, b]\n    range: [50, 1000]"),
