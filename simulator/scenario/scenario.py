@@ -135,7 +135,7 @@ def load(
     *,
     sources: Iterable[str | os.PathLike[str]] = (),
     strict: bool = False,
-    env: Mapping[str, str] = os.environ,
+    env: Mapping[str, str] | None = None,
     confine: bool | None = None,
 ) -> Scenario:
     """Read, validate and check the provenance of a scenario file.
@@ -148,9 +148,9 @@ def load(
         Extra directories to look for source files in (after the scenario's own directory).
     strict : bool
         If true, unverifiable quotes and unsourced numbers are errors, not warnings.
-    env : mapping
-        The environment; its ``ZOPA_SOURCES`` (directories separated by :data:`os.pathsep`)
-        is searched after ``sources``.
+    env : mapping or None
+        The environment (``None``: :data:`os.environ`); its ``ZOPA_SOURCES`` (directories
+        separated by :data:`os.pathsep`) is searched after ``sources``.
     confine : bool or None
         If true, ``extends`` and source files must lie in the scenario's folder or below,
         symbolic links resolved (source files may also lie in a directory of ``sources`` or
@@ -198,6 +198,8 @@ def load(
     >>> [i.name for i in scenario.issues], scenario.signatories, scenario.provenance.assumed
     (['deal'], ('p1', 'p2'), 6)
     """
+    if env is None:
+        env = os.environ
     name = str(os.fspath(path))
     if confine is None:
         confine = env.get("ZOPA_CONFINE", "") not in ("", "0")
