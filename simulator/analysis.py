@@ -319,6 +319,7 @@ def evaluate(
     >>> evaluate(m, {}).accepts
     {'p': None, 'q': True}
     """
+    outcome = model.check_outcome(outcome)  # ValueError naming the valid options or range
     sub = model.restrict(outcome)
     sub.check_size(max_outcomes)
     names = model.party_names

@@ -236,27 +236,60 @@ class Model:
         """The outcome with enumeration number ``index``."""
         return self.describe(self.space.levels(index, index + 1)[0])
 
+    def check_outcome(self, fixed: Mapping[str, str | float]) -> dict[str, str | float]:
+        """``fixed`` checked against the issues: each key an issue, each value an option of a
+        discrete issue or a number (or its text, ``"65"``) within a continuous issue's range,
+        an integer for an integer issue. Returns the values as the model takes them (options
+        as strings, numbers as floats); raises ``ValueError`` naming what is valid.
+
+        >>> from simulator.model import DiscreteIssue, Party, TableValue
+        >>> m = compile_model([DiscreteIssue("remote", ("none", "full"))], [
+        ...     Party("a", 0.0, {"remote": 1}, {"remote": TableValue((0.0, 1.0))}),
+        ...     Party("b", 0.0, {"remote": 1}, {"remote": TableValue((1.0, 0.0))})])
+        >>> m.check_outcome({"remote": "hybrid"})
+        Traceback (most recent call last):
+        ValueError: 'hybrid' is not an option of remote (options: none, full)
+        """
+        by_name = {i.name: i for i in self.issues}
+        out: dict[str, str | float] = {}
+        for name, value in fixed.items():
+            if name not in by_name:
+                raise ValueError(f"no issue {name!r} (issues: {', '.join(by_name)})")
+            issue = by_name[name]
+            if isinstance(issue, DiscreteIssue):
+                if str(value) not in issue.options:
+                    raise ValueError(
+                        f"{str(value)!r} is not an option of {name} "
+                        f"(options: {', '.join(issue.options)})"
+                    )
+                out[name] = str(value)
+                continue
+            try:
+                x = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} takes a number; found {value!r}") from None
+            if not issue.low - 1e-12 <= x <= issue.high + 1e-12:
+                raise ValueError(
+                    f"{name} = {x:g} is outside the range [{issue.low:g}, {issue.high:g}]"
+                )
+            if issue.integer and not x.is_integer():
+                raise ValueError(f"{name} = {x:g} is not an integer (issue {name} takes one)")
+            out[name] = x
+        return out
+
     def restrict(self, fixed: Mapping[str, str | float]) -> Model:
         """The same negotiation with some issues fixed: ``{issue: option}`` for a discrete
         issue, ``{issue: number}`` for a continuous one (any number in its range, on the grid
-        or not). The other issues keep all their levels."""
+        or not). The other issues keep all their levels. Invalid values raise ``ValueError``
+        (see :meth:`check_outcome`)."""
         by_name = {i.name: k for k, i in enumerate(self.issues)}
         levels = list(self.level_values)
-        for name, value in fixed.items():
-            if name not in by_name:
-                raise KeyError(f"no issue {name!r}")
+        for name, value in self.check_outcome(fixed).items():
             issue = self.issues[by_name[name]]
             if isinstance(issue, DiscreteIssue):
                 levels[by_name[name]] = np.array([issue.index(str(value))])
             else:
-                x = float(value)
-                if not issue.low - 1e-12 <= x <= issue.high + 1e-12:
-                    raise ValueError(
-                        f"{name} = {x:g} is outside the range [{issue.low:g}, {issue.high:g}]"
-                    )
-                if issue.integer and not x.is_integer():
-                    raise ValueError(f"{name} = {x:g} is not an integer (issue {name} takes one)")
-                levels[by_name[name]] = np.array([x])
+                levels[by_name[name]] = np.array([float(value)])
         return self.recompiled(levels=levels)
 
     def recompiled(
