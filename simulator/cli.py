@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator import __version__, jsonsafe
+from simulator.errors import UsageError  # errors live below the CLI and the explorer
 
 __all__ = ["main"]
 
@@ -34,10 +35,6 @@ RUN_FILES = (
 EXPLAIN_FILES = ("explain.md", "explain.json", "compatibility_graph.png", "compatibility_graph.svg")
 SIMULATE_FILES = ("trace.csv", "result.json", "offers.png", "offers.svg")
 COMPARE_FILES = ("compare.md", "compare.json", "compare.png", "compare.svg")
-
-
-class UsageError(Exception):
-    """A command-line argument that does not fit the scenario (exit 2)."""
 
 
 def build_parser() -> argparse.ArgumentParser:

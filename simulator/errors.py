@@ -16,6 +16,7 @@ __all__ = [
     "ScenarioError",
     "SolverError",
     "SpaceTooLargeError",
+    "UsageError",
     "ZopaError",
     "one_line",
     "sort_problems",
@@ -35,6 +36,10 @@ def one_line(text: str) -> str:
     x\nscenario.yaml:1:1: fake\t\x1b[31m
     """
     return _BREAKS.sub(lambda m: _NAMED.get(m[0]) or repr(m[0])[1:-1], text)
+
+
+class UsageError(Exception):
+    """A command-line argument that does not fit the scenario (the CLI exits with 2)."""
 
 
 class ZopaError(Exception):

@@ -65,7 +65,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def _numbers(text: str, option: str, separator: str) -> list[float]:
-    from simulator.cli import UsageError
+    from simulator.errors import UsageError
 
     try:
         return [float(v) for v in text.split(separator) if v.strip()]
@@ -81,7 +81,7 @@ def cmd_explore(args) -> int:
     import time
     from pathlib import Path
 
-    from simulator.cli import UsageError
+    from simulator.errors import UsageError
     from simulator.explorer.frames import MAX_FRAMES, compute_frames, frame_values, resolve_path
     from simulator.explorer.page import render_html
     from simulator.io.output import check_output_file, input_files, replacing_file
