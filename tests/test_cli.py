@@ -304,9 +304,9 @@ def test_evaluate_with_set_and_json(capsys):
     "args, message",
     [
         (["--proposal", "nope"], "no proposal 'nope'"),
-        (["--set", "salary=200"], "must lie in [50, 80]"),
+        (["--set", "salary=200"], "salary = 200 is outside the range [50, 80]"),
         (["--set", "remote=sometimes"], "not an option of remote"),
-        (["--set", "colour=red"], "ISSUE one of: salary, remote, start"),
+        (["--set", "colour=red"], "no issue 'colour' (issues: salary, remote, start)"),
         (["--set", "salary=lots"], "takes a number"),
     ],
 )
