@@ -72,6 +72,15 @@ def analyze(
     -------
     Analysis
         Its ``method`` says which method ran.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> a = analyze(simulator.load("scenarios/examples/job_offer.yaml").model())
+    >>> a.zone.exists, a.zone.count, round(a.zone.slack, 3)
+    (True, 16, 0.195)
+    >>> a.solutions["nash"].outcome
+    {'salary': 65.0, 'remote': 'full', 'start': 'next_month'}
     """
     concepts = tuple(concepts)
     unknown = set(concepts) - set(CONCEPTS)

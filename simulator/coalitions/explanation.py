@@ -50,6 +50,19 @@ def explain(
         refused (:class:`~simulator.errors.SpaceTooLargeError`) before any work starts, as
         is a trade search over too fine grids
         (:data:`~simulator.coalitions.logroll.MAX_TRADE_WORK`).
+
+    Examples
+    --------
+    A used car: the seller's and the buyer's reservations leave no zone; one concession
+    opens it.
+
+    >>> import simulator
+    >>> model = simulator.load("scenarios/examples/used_car.yaml").model()
+    >>> e = explain(model)
+    >>> e.graph.zone.exists, len(e.packages.packages)
+    (False, 2)
+    >>> print(e.packages.packages[0].text(model.issues))
+    Buyer lowers its reservation by 0.075 (from 0.550 to 0.475).
     """
     model.check_size(max_outcomes)
     pins = [r for r in model.constraints if isinstance(r, Condition)]

@@ -38,6 +38,11 @@ def rubinstein_share(delta1: float, delta2: float) -> float:
     0.5263157894736843
     >>> rubinstein_share(0.0, 0.5)
     0.5
+
+    References
+    ----------
+    Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica*, 50(1),
+    97-109. https://doi.org/10.2307/1912531
     """
     _check(delta1, delta2)
     return (1.0 - delta2) / (1.0 - delta1 * delta2)
@@ -45,7 +50,8 @@ def rubinstein_share(delta1: float, delta2: float) -> float:
 
 def horizon_error(delta1: float, delta2: float, rounds: int) -> float:
     """``x_T - x*``: how far the first proposer's share with a horizon of ``rounds`` lies
-    from the infinite game's (positive for an odd horizon, negative for an even one).
+    from the infinite game's (positive for an odd horizon, negative for an even one):
+    ``(d1 d2)^((T-1)/2) (1 - x*)`` for odd ``T``, ``-(d1 d2)^(T/2) x*`` for even ``T``.
 
     Examples
     --------
@@ -53,6 +59,11 @@ def horizon_error(delta1: float, delta2: float, rounds: int) -> float:
     True
     >>> round(horizon_error(0.9, 0.8, 2), 12) == round(-0.72 * rubinstein_share(0.9, 0.8), 12)
     True
+
+    References
+    ----------
+    Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica*, 50(1),
+    97-109. https://doi.org/10.2307/1912531
     """
     _check(delta1, delta2)
     if rounds < 1:
@@ -99,6 +110,11 @@ def simulate_rubinstein(
     --------
     >>> round(simulate_rubinstein(0.9, 0.8), 4), round(rubinstein_share(0.9, 0.8), 4)
     (0.7143, 0.7143)
+
+    References
+    ----------
+    Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica*, 50(1),
+    97-109. https://doi.org/10.2307/1912531
     """
     _check(delta1, delta2)
     if rounds < 1 or pie_grid < 2:

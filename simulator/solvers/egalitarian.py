@@ -23,10 +23,16 @@ __all__ = ["egalitarian"]
 
 
 def egalitarian(gains: np.ndarray) -> Choice | None:
-    """The egalitarian (maximin-gain) outcome; objective is the smallest gain.
+    """The egalitarian (maximin-gain) outcome ``argmax_x min_i g_i(x)``; the objective is
+    the smallest gain. Ties go to the larger sum of gains, then the first row.
 
     >>> egalitarian(np.array([[0.9, 0.1], [0.4, 0.5], [0.5, 0.4], [0.1, 0.9]]))
     Choice(row=1, objective=0.4)
+
+    References
+    ----------
+    Kalai, E. (1977). Proportional solutions to bargaining situations: interpersonal utility
+    comparisons. *Econometrica*, 45(7), 1623-1630. https://doi.org/10.2307/1913954
     """
     gains = np.asarray(gains, dtype=float)
     if gains.shape[0] == 0:

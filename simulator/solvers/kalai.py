@@ -27,7 +27,17 @@ __all__ = ["kalai", "kalai_objective"]
 
 
 def kalai_objective(gains: np.ndarray, ideal: np.ndarray | None = None) -> np.ndarray:
-    """``min_i g_i / G_i`` per row over parties with ``G_i > 0`` (1 if there are none)."""
+    """``min_i g_i / G_i`` per row over parties with ``G_i > 0`` (1 if there are none):
+    the smallest share of a party's ideal gain ``G_i`` (default the column maxima).
+
+    >>> kalai_objective(np.array([[1.0, 0.0], [0.5, 0.8]])).tolist()
+    [0.0, 0.5]
+
+    References
+    ----------
+    Kalai, E., & Smorodinsky, M. (1975). Other solutions to Nash's bargaining problem.
+    *Econometrica*, 43(3), 513-518. https://doi.org/10.2307/1914280
+    """
     gains = np.asarray(gains, dtype=float)
     ideal = gains.max(axis=0) if ideal is None else np.asarray(ideal, dtype=float)
     active = ideal > 0
@@ -37,7 +47,8 @@ def kalai_objective(gains: np.ndarray, ideal: np.ndarray | None = None) -> np.nd
 
 
 def kalai(gains: np.ndarray, ideal: np.ndarray | None = None) -> Choice | None:
-    """The Kalai-Smorodinsky solution among acceptable outcomes.
+    """The Kalai-Smorodinsky solution among acceptable outcomes:
+    ``argmax_x min_i g_i(x) / G_i``, ``G_i`` party ``i``'s best acceptable gain.
 
     Parameters
     ----------
@@ -56,6 +67,11 @@ def kalai(gains: np.ndarray, ideal: np.ndarray | None = None) -> Choice | None:
     >>> g = np.array([[1.0, 0.0], [0.6, 0.6], [0.2, 1.0], [0.7, 0.5]])
     >>> kalai(g)
     Choice(row=1, objective=0.6)
+
+    References
+    ----------
+    Kalai, E., & Smorodinsky, M. (1975). Other solutions to Nash's bargaining problem.
+    *Econometrica*, 43(3), 513-518. https://doi.org/10.2307/1914280
     """
     gains = np.asarray(gains, dtype=float)
     if gains.shape[0] == 0:

@@ -141,7 +141,8 @@ def _newton_on_support(points: np.ndarray, w: np.ndarray, lam: np.ndarray) -> np
 def nash_lottery(
     gains: np.ndarray, power: np.ndarray | None = None, tol: float = 1e-13, max_iter: int = 500
 ) -> Mixture | None:
-    """The (weighted) Nash solution over randomised agreements.
+    """The (weighted) Nash solution over randomised agreements:
+    ``argmax_{lam in simplex} sum_i w_i log (sum_x lam_x g_i(x))``, by Frank-Wolfe.
 
     Parameters
     ----------
@@ -166,6 +167,14 @@ def nash_lottery(
     >>> m = nash_lottery(np.array([[1.0, 0.0], [0.0, 1.0], [0.4, 0.4]]))
     >>> m.rows.tolist(), np.round(m.probabilities, 6).tolist()
     ([0, 1], [0.5, 0.5])
+
+    References
+    ----------
+    Nash, J. F. (1950). The bargaining problem. *Econometrica*, 18(2), 155-162.
+    https://doi.org/10.2307/1907266
+
+    Lacoste-Julien, S., & Jaggi, M. (2015). On the global linear convergence of Frank-Wolfe
+    optimization variants. *NeurIPS 28*. https://arxiv.org/abs/1511.05932
     """
     gains = np.asarray(gains, dtype=float)
     if gains.shape[0] == 0:
@@ -201,7 +210,8 @@ def nash_lottery(
 
 
 def kalai_lottery(gains: np.ndarray, ideal: np.ndarray | None = None) -> Mixture | None:
-    """The Kalai-Smorodinsky solution over randomised agreements (two linear programmes).
+    """The Kalai-Smorodinsky solution over randomised agreements (two linear programmes):
+    ``argmax_{lam in simplex} min_i (sum_x lam_x g_i(x)) / G_i``, then the most total gain.
 
     Parameters
     ----------
@@ -213,6 +223,11 @@ def kalai_lottery(gains: np.ndarray, ideal: np.ndarray | None = None) -> Mixture
     >>> m = kalai_lottery(np.array([[1.0, 0.0], [0.0, 1.0], [0.4, 0.4]]))
     >>> np.round(m.gains, 6).tolist()
     [0.5, 0.5]
+
+    References
+    ----------
+    Kalai, E., & Smorodinsky, M. (1975). Other solutions to Nash's bargaining problem.
+    *Econometrica*, 43(3), 513-518. https://doi.org/10.2307/1914280
     """
     from scipy.optimize import linprog  # imported here: scipy.optimize is slow to import
 

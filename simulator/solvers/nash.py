@@ -42,7 +42,20 @@ def normalise_power(power: np.ndarray | None, n_parties: int) -> np.ndarray:
 
 
 def nash_objective(gains: np.ndarray, power: np.ndarray | None = None) -> np.ndarray:
-    """``sum_i w_i log g_i`` per row (``-inf`` where some gain is not positive)."""
+    """``sum_i w_i log g_i`` per row (``-inf`` where some gain is not positive): the log of
+    the weighted Nash product ``prod_i g_i^{w_i}``, powers ``w`` normalised to sum to one.
+
+    >>> nash_objective(np.array([[0.25, 0.25], [1.0, 0.0]])).round(4).tolist()
+    [-1.3863, -inf]
+
+    References
+    ----------
+    Nash, J. F. (1950). The bargaining problem. *Econometrica*, 18(2), 155-162.
+    https://doi.org/10.2307/1907266
+
+    Kalai, E. (1977). Nonsymmetric Nash solutions and replications of 2-person bargaining.
+    *International Journal of Game Theory*, 6(3), 129-133. https://doi.org/10.1007/BF01774658
+    """
     gains = np.asarray(gains, dtype=float)
     w = normalise_power(power, gains.shape[1])
     with np.errstate(divide="ignore"):
@@ -51,7 +64,8 @@ def nash_objective(gains: np.ndarray, power: np.ndarray | None = None) -> np.nda
 
 
 def nash(gains: np.ndarray, power: np.ndarray | None = None) -> Choice | None:
-    """The Nash bargaining solution among acceptable outcomes.
+    """The Nash bargaining solution among acceptable outcomes:
+    ``argmax_x prod_i g_i(x)^{w_i}`` (``w`` the powers, summing to one; equal by default).
 
     Parameters
     ----------
@@ -75,6 +89,14 @@ def nash(gains: np.ndarray, power: np.ndarray | None = None) -> Choice | None:
     0.5
     >>> float(pie[nash(pie, np.array([3.0, 1.0])).row][0])
     0.75
+
+    References
+    ----------
+    Nash, J. F. (1950). The bargaining problem. *Econometrica*, 18(2), 155-162.
+    https://doi.org/10.2307/1907266
+
+    Kalai, E. (1977). Nonsymmetric Nash solutions and replications of 2-person bargaining.
+    *International Journal of Game Theory*, 6(3), 129-133. https://doi.org/10.1007/BF01774658
     """
     gains = np.asarray(gains, dtype=float)
     return choose(nash_objective(gains, power), gains)
