@@ -5,8 +5,8 @@ needs the ``bench`` extra, in a separate venv (see benchmarks/README.md)::
 
     python benchmarks/bench_dynamics.py --no-negmas                 # zopa only
     python3 -m venv /tmp/benchvenv && /tmp/benchvenv/bin/pip install -e '.[bench]'
-    /tmp/benchvenv/bin/python benchmarks/bench_dynamics.py          # 100 random + Ukraine
-    /tmp/benchvenv/bin/python benchmarks/bench_dynamics.py --scenarios 20 --seed 3
+    /tmp/benchvenv/bin/python benchmarks/bench_dynamics.py          # 100 random + scenarios
+    /tmp/benchvenv/bin/python benchmarks/bench_dynamics.py --scenarios 10 --no-ukraine
 
 Domains
 -------
@@ -17,6 +17,8 @@ Domains
   party (an option it refuses, a bound on a number, or an implication), zero to two
   structural constraints, equal bargaining powers; a draw is kept only if it has an open zone
   (``simulator.analyze(model).zone.exists``).
+* The scenarios of ``scenarios/examples/`` that have an open zone (``job_offer``, 2 parties;
+  ``river_treaty``, 3 parties with interaction bonuses; ``used_car`` has no zone).
 * The scenarios of ``scenarios/ukraine/`` that have an open zone (``base.yaml`` and
   ``baseline.yaml`` are the same model; ``baseline`` adds proposals, which the talks ignore).
 
@@ -49,7 +51,9 @@ NegMAS's default, a step lets every negotiator act once: n times zopa's turns). 
 Same utilities: each party's ``LinearAdditiveUtilityFunction`` has, per issue, a
 ``TableFun`` holding zopa's compiled per-level contribution (weights already applied, so
 NegMAS weights are 1): the utilities are zopa's up to rounding (zopa rounds to 12
-decimals). Reservations are ``reserved_value``.
+decimals). A model with interaction bonuses (``river_treaty``) is not additive: there each
+party gets a ``MappingUtilityFunction`` holding zopa's utility of every lawful outcome.
+Reservations are ``reserved_value``.
 
 Red lines and constraints: the NegMAS outcome space is a ``SubsetCartesianOutcomeSpace``
 holding exactly zopa's *lawful* outcomes (those obeying the constraints and every
@@ -65,13 +69,20 @@ runs (round of agreement + 1 in zopa, NegMAS's ``state.step`` after agreement: b
 single turns up to and including the last acceptance); mean Euclidean distance, over the
 signatories' utilities, from the agreement to the static Nash point
 ``simulator.analyze(model, ["nash"], method="auto").solutions["nash"].utilities`` (what
-``Simulation.distance_nash`` measures to). A head-to-head table compares zopa's alternating
-offers with NegMAS's SAO domain by domain.
+``Simulation.distance_nash`` measures to), computed for both libraries by
+:meth:`Domain.distance` from the same table (zopa's is checked against
+``Simulation.distance_nash``). Every agreement of either library is checked against the
+lawful set and the signatories' reservations. A head-to-head table compares zopa's
+alternating offers with NegMAS's SAO domain by domain, and a last table checks issue 16's
+targets (zopa's agreement rate at least NegMAS's, its mean distance to Nash no larger, over
+each side's agreed runs and over the domains where both agreed). ``--records FILE`` writes
+one CSV row per run.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib.util
 import time
 from dataclasses import dataclass, field
@@ -97,6 +108,7 @@ from simulator.model import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "scenarios" / "examples"
 UKRAINE = ROOT / "scenarios" / "ukraine"
 STRATEGIES = ("boulware", "linear", "conceder", "zeuthen", "tit_for_tat")
 PROTOCOLS = ("alternating", "mediated")
@@ -134,6 +146,10 @@ class Domain:
         if sol is None:
             raise ValueError(f"{self.name}: no zone")
         self.nash = np.array([sol.utilities[m.party_names[j]] for j in self.signatories])
+
+    def unacceptable(self, row: int) -> bool:
+        """Whether lawful outcome ``row`` is below some signatory's reservation."""
+        return not bool(self.table.acceptable[row, self.signatories].all())
 
     def distance(self, row: int) -> float:
         """Distance from lawful outcome ``row`` to the Nash point (signatories' utilities)."""
@@ -223,15 +239,15 @@ def random_domains(n: int, seed: int) -> list[Domain]:
     return out
 
 
-def ukraine_domains() -> tuple[list[Domain], list[str]]:
-    """The Ukraine scenarios with an open zone, and the names of those without."""
+def scenario_domains(folder: Path, group: str) -> tuple[list[Domain], list[str]]:
+    """The scenarios of ``folder`` with an open zone, and the names of those without."""
     kept, closed = [], []
-    for path in sorted(UKRAINE.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         model = simulator.load(path).model()
         if simulator.analyze(model, ("nash",)).zone.exists:
-            kept.append(Domain(path.stem, "ukraine", model))
+            kept.append(Domain(path.stem, group, model))
         else:
-            closed.append(path.stem)
+            closed.append(f"{folder.name}/{path.stem}")
     return kept, closed
 
 
@@ -241,14 +257,22 @@ def run_zopa(d: Domain, protocol: str, strategy: str, rounds: int) -> dict:
     plan = {names[j]: strategy for j in d.signatories}
     t0 = time.perf_counter()
     s = simulate(d.model, protocol=protocol, strategies=plan, rounds=rounds)
+    seconds = time.perf_counter() - t0
+    dist, bad = None, False
+    if s.agreed:
+        assert s.index is not None
+        row = int(np.searchsorted(d.table.index, s.index))
+        bad = d.table.index[row] != s.index or d.unacceptable(row)
+        dist = d.distance(row)
+        assert s.distance_nash is not None and abs(dist - s.distance_nash) < 1e-9
     return {
         "lib": f"zopa {protocol}",
         "agreed": s.agreed,
         "rounds": None if s.round is None else s.round + 1,
-        "distance": s.distance_nash,
+        "distance": dist,
         "reason": s.reason,
-        "bad": False,
-        "seconds": time.perf_counter() - t0,
+        "bad": bool(bad),
+        "seconds": seconds,
     }
 
 
@@ -261,12 +285,10 @@ def negmas_setup(d: Domain):
     """NegMAS's outcome space (the lawful outcomes) and one ufun factory per signatory."""
     from negmas import make_issue
     from negmas.outcomes import SubsetCartesianOutcomeSpace
-    from negmas.preferences import LinearAdditiveUtilityFunction
+    from negmas.preferences import LinearAdditiveUtilityFunction, MappingUtilityFunction
     from negmas.preferences.value_fun import TableFun
 
     m, t = d.model, d.table
-    if m.has_interactions:
-        raise ValueError(f"{d.name}: interactions are not linear additive")
     sizes = m.space.sizes
     issues = tuple(make_issue(int(n), m.issue_names[k]) for k, n in enumerate(sizes))
     outcomes = [tuple(int(v) for v in row) for row in t.levels]
@@ -275,6 +297,13 @@ def negmas_setup(d: Domain):
     parts = [m.additive(np.arange(n)[:, None], k) for k, n in enumerate(sizes)]
 
     def ufun(j: int):
+        if m.has_interactions:  # not additive: zopa's utility of every lawful outcome
+            return MappingUtilityFunction(
+                dict(zip(outcomes, (float(v) for v in t.utilities[:, j]))),
+                outcome_space=space,
+                reserved_value=float(m.reservations[j]),
+                name=m.party_names[j],
+            )
         return LinearAdditiveUtilityFunction(
             values=[TableFun({lv: float(p[lv, j]) for lv in range(len(p))}) for p in parts],
             weights=[1.0] * len(parts),
@@ -315,8 +344,7 @@ def run_negmas(d: Domain, strategy: str, rounds: int, setup, names: bool = False
         if row is None:  # outside the lawful set: cannot happen on a subset space
             bad = True
         else:
-            u = d.table.utilities[row]
-            bad = bool((u[d.signatories] < d.table.reservations[d.signatories] - 1e-9).any())
+            bad = d.unacceptable(row)
             dist = d.distance(row)
     return {
         "lib": "NegMAS SAO",
@@ -391,6 +419,62 @@ def head_to_head(records: list[dict], groups: list[str], ours: str, theirs: str)
     return "\n".join(lines)
 
 
+def _verdict(ok: bool, ours: float, theirs: float) -> str:
+    if np.isnan(ours) or np.isnan(theirs):
+        return "–"
+    return "yes" if ok else f"NO ({ours:.3f} > {theirs:.3f})"
+
+
+def targets(records: list[dict], groups: list[str], ours: list[str], theirs: str) -> str:
+    """Issue 16's targets, per domain set and strategy, for each of ``ours``: agreement rate
+    at least ``theirs``'s; mean distance to Nash no larger, over each side's agreed runs (the
+    main table's means) and over the domains where both agreed (like for like)."""
+    head = "| domains | strategy | " + " | ".join(
+        f"{o}: agree >= | d_Nash <= (agreed) | d_Nash <= (both agreed)" for o in ours
+    )
+    lines = [head + " |", "|---|---|" + "---|---|---|" * len(ours)]
+    met = total = 0
+    for g in groups:
+        for s in STRATEGIES:
+            sel = [r for r in records if _in(g, r) and r["strategy"] == s]
+            b = {r["domain"]: r for r in sel if r["lib"] == theirs}
+            cells = []
+            for lib in ours:
+                a = {r["domain"]: r for r in sel if r["lib"] == lib}
+                rate_a = np.mean([r["agreed"] for r in a.values()])
+                rate_b = np.mean([r["agreed"] for r in b.values()])
+                ok_rate = bool(rate_a >= rate_b)
+                cells.append("yes" if ok_rate else f"NO ({rate_a:.0%} < {rate_b:.0%})")
+                da, db = (
+                    _mean(r["distance"] for r in a.values()),
+                    _mean(r["distance"] for r in b.values()),
+                )
+                both = [k for k in a if k in b and a[k]["agreed"] and b[k]["agreed"]]
+                ha = _mean(a[k]["distance"] for k in both)
+                hb = _mean(b[k]["distance"] for k in both)
+                checks = [ok_rate]
+                for x, y in ((da, db), (ha, hb)):
+                    ok = bool(x <= y + 1e-9)
+                    cells.append(_verdict(ok, x, y))
+                    if not (np.isnan(x) or np.isnan(y)):
+                        checks.append(ok)
+                met += sum(checks)
+                total += len(checks)
+            lines.append(f"| {g} | {s} | " + " | ".join(cells) + " |")
+    lines.append(f"\n{met} of {total} comparisons met ('–': no run of one side agreed)")
+    return "\n".join(lines)
+
+
+def write_records(records: list[dict], path: Path) -> None:
+    """One CSV row per run."""
+    keys = ["domain", "group", "strategy", "lib", "agreed", "rounds", "distance", "bad"]
+    keys += ["seconds", "reason"]
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(records)
+
+
 def failures(records: list[dict], lib_prefix: str = "zopa") -> str:
     """Every run of ``lib_prefix`` that did not agree, grouped by reason."""
     out: dict[str, list[str]] = {}
@@ -410,7 +494,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0, help="seed of the random scenarios")
     ap.add_argument("--rounds", type=int, default=200, help="deadline in rounds (default 200)")
     ap.add_argument("--no-negmas", action="store_true", help="run zopa's part only")
-    ap.add_argument("--no-ukraine", action="store_true", help="random scenarios only")
+    ap.add_argument("--no-examples", action="store_true", help="leave out scenarios/examples")
+    ap.add_argument("--no-ukraine", action="store_true", help="leave out scenarios/ukraine")
+    ap.add_argument("--records", type=Path, help="write one CSV row per run to this file")
     ap.add_argument(
         "--negmas-names",
         action="store_true",
@@ -422,16 +508,21 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     domains = random_domains(args.scenarios, args.seed)
     closed: list[str] = []
-    if not args.no_ukraine:
-        ukr, closed = ukraine_domains()
-        domains += ukr
+    for folder, group, skip in (
+        (EXAMPLES, "examples", args.no_examples),
+        (UKRAINE, "ukraine", args.no_ukraine),
+    ):
+        if not skip:
+            kept, shut = scenario_domains(folder, group)
+            domains += kept
+            closed += shut
     sizes = [d.table.count for d in domains]
     print(
         f"{len(domains)} domains ({time.perf_counter() - t0:.1f} s to build): lawful outcomes "
         f"{min(sizes)}-{max(sizes)}, median {int(np.median(sizes))}"
     )
     if closed:
-        print(f"Ukraine scenarios without a zone, left out: {', '.join(closed)}")
+        print(f"scenarios without a zone, left out: {', '.join(closed)}")
 
     records: list[dict] = []
     seconds = {"zopa": 0.0, "NegMAS": 0.0}
@@ -448,9 +539,9 @@ def main(argv: list[str] | None = None) -> None:
         if (i + 1) % 10 == 0 or i + 1 == len(domains):
             print(f"  {i + 1}/{len(domains)} domains played", flush=True)
 
-    groups = sorted({d.group for d in domains}, key=lambda g: (g == "ukraine", g))
+    groups = sorted({d.group for d in domains}, key=lambda g: (not g.startswith("random"), g))
     if sum(g.startswith("random") for g in groups) > 1:
-        groups.insert(groups.index("ukraine") if "ukraine" in groups else len(groups), "random")
+        groups.insert(sum(g.startswith("random") for g in groups), "random")
     libs = [f"zopa {p}" for p in PROTOCOLS] + (["NegMAS SAO"] if with_negmas else [])
     print()
     print(
@@ -470,8 +561,10 @@ def main(argv: list[str] | None = None) -> None:
         print("Head to head, zopa alternating vs NegMAS SAO, domain by domain:")
         print()
         print(head_to_head(records, groups, "zopa alternating", "NegMAS SAO"))
-        bad = sum(r["bad"] for r in records if r["lib"] == "NegMAS SAO")
-        print(f"\nNegMAS agreements outside the lawful set or below a reservation: {bad}")
+        print()
+        print("Targets (issue 16), zopa against NegMAS SAO:")
+        print()
+        print(targets(records, groups, libs[:-1], "NegMAS SAO"))
         ended: dict[str, int] = {}
         for r in records:
             if r["lib"] == "NegMAS SAO" and not r["agreed"]:
@@ -485,8 +578,15 @@ def main(argv: list[str] | None = None) -> None:
         why = "--no-negmas" if args.no_negmas else "negmas is not installed"
         print(f"\nNegMAS skipped ({why}); install the `bench` extra to compare.")
     print()
+    for lib in libs:
+        bad = sum(r["bad"] for r in records if r["lib"] == lib)
+        print(f"{lib} agreements outside the lawful set or below a reservation: {bad}")
+    print()
     print("zopa runs without agreement:")
     print(failures(records))
+    if args.records:
+        write_records(records, args.records)
+        print(f"\nper-run records: {args.records}")
     print(
         f"\nseconds: zopa {seconds['zopa']:.1f} (simulate, {len(PROTOCOLS)} protocols)"
         + (f", NegMAS {seconds['NegMAS']:.1f}" if with_negmas else "")

@@ -27,11 +27,12 @@ Its *strategy* sets its aspiration ``a_t``, the value it still insists on at rou
 * ``tit_for_tat`` -- relative tit-for-tat (Faratin et al. 1998): concede what an opponent
   conceded, in this agent's values, between its last two offers (with several opponents,
   the largest such concession). Its opening concessions (before two offers of one opponent
-  are seen) are ``(b - r)/T`` a turn, and every positive concession is at least the step to its next
-  lower offer, so that on a discrete set of outcomes a concession always moves the offer
-  and the other side sees it. At its horizon it accepts anything acceptable rather than walk
-  away (an opponent with a single acceptable outcome cannot concede, and copying its zero
-  would lose the zone);
+  are seen) are ``(b - r)/T`` a turn, and every positive concession is at least the step
+  that changes its offer (down to the value of the next outcome it would rather offer, not
+  merely its next lower value), so that on a discrete set of outcomes a concession always
+  moves the offer and the other side sees it. At its horizon it accepts anything acceptable
+  rather than walk away (an opponent with a single acceptable outcome cannot concede, and
+  copying its zero would lose the zone);
 * ``hardliner`` -- ``a = delta^t b - 10^{-6}``: nothing but its best;
 * ``zeuthen`` -- Zeuthen's (1930) risk-based concession. With standing offers ``x_i`` (own)
   and ``x_j`` (the other's), party ``i``'s willingness to risk conflict is
@@ -301,10 +302,41 @@ def next_aspiration(agent: Agent, previous: float | None, turn: Turn) -> float:
     return _zeuthen(agent, previous, turn)
 
 
+def _ranked(agent: Agent, t: int) -> np.ndarray:
+    """Its acceptable outcomes in :func:`propose`'s order at round ``t``, most attractive
+    offer first: it offers the first one worth its aspiration."""
+    if not agent.discounting or t == 0:
+        return agent.order
+    keys = _offer_key(
+        agent.party,
+        agent.beliefs,
+        agent.reservations,
+        agent.deltas,
+        agent.signatories,
+        agent.order,
+        t,
+    )
+    return agent.order[np.lexsort(keys)]
+
+
 def _next_step(agent: Agent, previous: float, t: int) -> float:
-    """The least concession that changes its offer: ``previous`` minus its next lower value
-    among its acceptable outcomes (0 when there is none)."""
-    v = agent.values(agent.order, t)
+    """The least concession that changes its offer: ``previous`` minus the largest value,
+    below it, of an outcome :func:`propose` ranks before its current offer (the offer moves
+    there); when its offer already comes first, minus its next lower value (0 when none).
+
+    Stepping to the next lower value is not enough: the offer is the *first* outcome of the
+    order worth the aspiration, so an outcome admitted further down the order leaves it where
+    it was, and the other side sees no concession to copy."""
+    ranked = _ranked(agent, t)
+    v = agent.values(ranked, t)
+    if v.size:
+        floor = max(min(previous, float(v.max())), agent.reservation) - _TOL
+        ok = v >= floor
+        if ok.any():
+            before = v[: int(np.argmax(ok))]  # ranked before the offer, worth less to it
+            before = before[before >= agent.reservation - _TOL]
+            if before.size:
+                return float(previous - before.max())
     lower = v[v < previous - 1e-9]
     return float(previous - lower.max()) if lower.size else 0.0
 

@@ -89,6 +89,10 @@ class DiscreteIssue:
 
     def index(self, option: str) -> int:
         """The level of ``option``; ``ValueError`` if it is not an option."""
+        if option not in self.options:
+            raise ValueError(
+                f"{option!r} is not an option of {self.name} (options: {', '.join(self.options)})"
+            )
         return self.options.index(option)
 
 

@@ -12,6 +12,7 @@ of its red lines and ``u(x) >= reservation``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -59,8 +60,8 @@ class Party:
     extra: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        if self.power <= 0:
-            raise ValueError(f"party {self.name!r}: power must be positive")
+        if not 0 < self.power < math.inf:  # NaN too
+            raise ValueError(f"party {self.name!r}: power must be positive and finite")
         if any(w < 0 for w in self.weights.values()):
             raise ValueError(f"party {self.name!r}: weights must be non-negative")
         missing = set(self.weights) - set(self.values)

@@ -142,6 +142,21 @@ def _check_resume(path: Path, fingerprint: Mapping, columns: Mapping[str, str]) 
         )
 
 
+def _cell(value) -> object:
+    """A CSV cell: empty for None; a float at 15 significant digits, so that float noise
+    (``0.6000000000000001`` from a grid) does not show while every value computed to 12
+    decimals keeps all its digits (Parquet keeps the full binary value).
+
+    >>> _cell(0.6000000000000001), _cell(0.16651376146799995), _cell(None), _cell(3)
+    ('0.6', '0.166513761468', '', 3)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(float(f"{value:.15g}"))
+    return value
+
+
 class CsvStore:
     """Rows appended to one CSV file, a batch at a time (see the module docstring)."""
 
@@ -181,7 +196,7 @@ class CsvStore:
         names = list(self.columns)
         try:
             for r in records:
-                self._writer.writerow(["" if r[c] is None else r[c] for c in names])
+                self._writer.writerow([_cell(r[c]) for c in names])
             self._file.flush()
             os.fsync(self._file.fileno())
         except OSError as err:  # a full disk: the rows stored so far stay, --resume goes on

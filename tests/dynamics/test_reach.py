@@ -15,6 +15,7 @@ import simulator
 from simulator import analyze
 from simulator.dynamics import simulate
 from simulator.dynamics.outcomes import outcome_table
+from simulator.dynamics.strategies import _next_step, make_agent, propose
 from simulator.model import Condition, DiscreteIssue, Party, TableValue, compile_model
 from tests.strategies import models
 
@@ -93,6 +94,46 @@ def test_two_tit_for_tat_agents_agree(model):
     assume(analyze(model).zone.exists)
     s = simulate(model, "alternating", _everyone(model, "tit_for_tat"), rounds=200)
     assert s.agreed, s.reason
+
+
+def second_best_is_worse_for_the_other():
+    """Each side's next-best outcome is worse for the other than its best (a and b for p0, f
+    and e for p1); the zone is {c, d}, Nash c. Before the fix a tit-for-tat agent stepped its
+    aspiration down to its next value, still offered its best (the first outcome of its
+    order worth the aspiration), the other saw no concession and copied it: both held until
+    their horizon (agreement at round 198 of 200)."""
+    deal = DiscreteIssue("deal", ("a", "b", "c", "d", "e", "f"))
+    p0 = Party("p0", 0.3, {"deal": 1}, {"deal": TableValue((1.0, 0.95, 0.62, 0.55, 0.05, 0.1))})
+    p1 = Party("p1", 0.3, {"deal": 1}, {"deal": TableValue((0.1, 0.05, 0.55, 0.6, 0.95, 1.0))})
+    return compile_model([deal], [p0, p1])
+
+
+def test_a_tit_for_tat_concession_moves_the_offer():
+    model = second_best_is_worse_for_the_other()
+    s = simulate(model, "alternating", _everyone(model, "tit_for_tat"), rounds=200)
+    assert s.agreed and s.round < 10, s.reason
+    assert s.outcome == {"deal": "c"} and s.distance_nash == pytest.approx(0.0, abs=1e-12)
+    offers = s.trace[s.trace["action"] == "offer"]
+    for _, own in offers.groupby("proposer"):  # each concession changed what it offered
+        assert own["deal"].ne(own["deal"].shift()).all()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(models(max_issues=3, min_parties=2, max_parties=3))
+def test_the_least_tit_for_tat_step_changes_the_offer(model):
+    """Conceding :func:`_next_step` from its best moves an agent's offer to one it ranks
+    higher, unless its offer already comes first in its order."""
+    table = outcome_table(model)
+    sig = np.flatnonzero(model.signatories)
+    for j in sig:
+        agent = make_agent(table, j, model.party_names[j], sig, "tit_for_tat")
+        first = propose(agent, agent.best)
+        if first is None:
+            continue
+        step = _next_step(agent, agent.best, 0)
+        then = propose(agent, max(agent.best - step, agent.reservation))
+        rank = {int(x): k for k, x in enumerate(agent.order)}
+        assert first == agent.order[0] or rank[then] < rank[first]
 
 
 @pytest.mark.parametrize("protocol", ["alternating", "mediated"])
