@@ -71,3 +71,23 @@ def test_a_stale_block_is_detected(findings):
     begin = findings.BEGIN.format("variants")
     broken = page.replace(begin + "\n", begin + "\n| a row nobody computed |\n", 1)
     assert findings.render(broken) == page
+
+
+def test_every_figure_in_the_docs_is_drawn_by_the_script(findings):
+    """No picture in docs/ that no script draws: every image file is one of the script's
+    figures (fingerprinted above), and every image a page shows is one of them."""
+    docs = ROOT / "docs"
+    drawn = {(findings.IMG / name).resolve() for name in findings.FIGURES}
+    images = {
+        p.resolve()
+        for p in docs.rglob("*")
+        if p.suffix.lower() in {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"}
+    }
+    assert images == drawn, sorted(str(p.relative_to(docs)) for p in images ^ drawn)
+    for page in docs.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        links = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text) + re.findall(
+            r"<img[^>]*\ssrc=\"([^\"]+)\"", text
+        )
+        for link in links:
+            assert (page.parent / link).resolve() in drawn, f"{page.name}: {link}"

@@ -129,21 +129,23 @@ def _nash_changes(st, against) -> str:
     return ", ".join(diff) if diff else "same"
 
 
+def _requirement(st, b) -> str:
+    """A blocker in words: "Russia's "<its red line>"" or "Russia's reservation 0.45"."""
+    from simulator.report.plain import show_rule
+
+    labels = {p.name: p.label or p.name for p in st.model.parties}
+    if b.line is None:
+        return f"{labels[b.party]}'s {b.requirement.removeprefix('red_line: ')}"
+    return f'{labels[b.party]}\'s "{show_rule(st.model.red_lines[b.line].rule, st.model.issues)}"'
+
+
 def _blockers(st) -> str:
     z = st.analysis.zone
-    labels = {p.name: p.label or p.name for p in st.model.parties}
     opening = [b for b in z.blocking if b.opens] if not z.exists else []
     if not z.exists:
         if not opening:
             return "several requirements at once"
-        from simulator.report.plain import show_rule
-
-        def words(b) -> str:
-            if b.line is None:
-                return b.requirement.removeprefix("red_line: ")
-            return f'"{show_rule(st.model.red_lines[b.line].rule, st.model.issues)}"'
-
-        return "; ".join(f"{labels[b.party]}'s {words(b)}" for b in opening)
+        return "; ".join(_requirement(st, b) for b in opening)
     return ""
 
 
@@ -162,6 +164,82 @@ def scenario_table(rows: list[tuple[str, str]], first: str) -> str:
             f"{_blockers(st) or '-'} | {_nash_changes(st, base_nash)} |"
         )
     return "\n".join(out) + "\n"
+
+
+def _broken_where_allowed(model, lines: list[int]) -> bool:
+    """Whether some outcome the constraints allow breaks one of the red lines ``lines``."""
+    for _start, levels, _u in model.evaluated():
+        allowed = model.constraint_mask(levels)
+        if model.red_line_breaks(levels)[allowed][:, lines].any():
+            return True
+    return False
+
+
+def trade_vs_baseline() -> str:
+    """What ``nato_for_article5`` shares with the baseline, number for number, and what it
+    does not (section 4)."""
+    import numpy as np
+
+    from simulator.plots.utility_space import utility_space_data
+
+    base, trade = study("baseline.yaml"), study("nato_for_article5.yaml")
+    zb, zt = base.analysis.zone, trade.analysis.zone
+    fb, ft = base.analysis.pareto, trade.analysis.pareto
+    same, differ = [], []
+    if zb.count == zt.count:
+        same.append(f"{zb.count:,} acceptable outcomes")
+    else:
+        differ.append(f"{zb.count:,} acceptable outcomes in the baseline, {zt.count:,} here")
+    if zb.slack == zt.slack:
+        same.append(f"margin {zb.slack:.3f}")
+    else:
+        differ.append(f"margin {zb.slack:.3f} in the baseline, {zt.slack:.3f} here")
+    if np.array_equal(fb.indices, ft.indices) and np.array_equal(fb.utilities, ft.utilities):
+        same.append(f"the Pareto frontier ({fb.count:,} outcomes)")
+    else:
+        differ.append("the Pareto frontier")
+    solutions = [
+        {c: (s.outcome, s.utilities) for c, s in st.analysis.solutions.items()}
+        for st in (base, trade)
+    ]
+    if solutions[0] == solutions[1]:
+        same.append(f"all {len(solutions[0])} solutions (packages and utilities)")
+    else:
+        differ.append("the solutions")
+    ruled = [utility_space_data(st).ruled_out for st in (base, trade)]
+    if ruled[0] != ruled[1]:
+        differ.append(
+            f"of the {base.model.space.count:,} outcomes, the constraints rule out {ruled[1]:,} "
+            f"instead of {ruled[0]:,} (the grey dots of the "
+            "utility-space figure are drawn from those left)"
+        )
+    kept = {b.requirement for b in zt.blocking}
+    gone = [b for b in zb.blocking if b.requirement not in kept]
+    if gone:
+        lines = [b.line for b in gone if b.line is not None]
+        why = "dropping one of them alone no longer widens the zone"
+        if len(lines) == len(gone) and not _broken_where_allowed(trade.model, lines):
+            why = "the constraints exclude all that those red lines exclude, so " + why
+        differ.append(
+            'the report\'s "What narrows the zone" no longer lists '
+            + " and ".join(_requirement(base, b).replace("'s \"", "'s red line \"") for b in gone)
+            + ": "
+            + why
+        )
+    if base.scenario.proposals and not trade.scenario.proposals:
+        differ.append(
+            f"the baseline also evaluates the {len(base.scenario.proposals)} proposals on the "
+            "table, which the variant does not carry"
+        )
+    text = ""
+    if same:
+        listed = ", ".join(same[:-1]) + " and " + same[-1] if len(same) > 1 else same[0]
+        text = f"The same as in the baseline, number for number: {listed}."
+    if differ:
+        text += (" " if text else "") + "Not the same:\n\n"
+        text += "\n".join(f"- {d};" for d in differ[:-1]) + ("\n" if len(differ) > 1 else "")
+        text += f"- {differ[-1]}."
+    return text + "\n"
 
 
 # -- report excerpts -----------------------------------------------------------------------
@@ -336,7 +414,7 @@ def _source_files() -> list[Path]:
     import simulator
 
     plots = Path(simulator.__file__).resolve().parent / "plots"
-    drawn_by = ("files.py", "gap_chart.py", "utility_space.py")  # what write_figures uses
+    drawn_by = ("files.py", "gap_chart.py", "text.py", "utility_space.py")  # write_figures's
     return [Path(__file__).resolve(), *(plots / name for name in drawn_by)]
 
 
@@ -359,10 +437,45 @@ def _study_data(name: str) -> str:
     return json.dumps(data, sort_keys=True, default=str)
 
 
+def _drawn_data(name: str) -> str:
+    """What a study's utility-space figure draws beyond its JSON result: each panel's layers
+    (:func:`simulator.plots.utility_space.utility_space_data`), their sizes and a digest of
+    their points."""
+    from itertools import combinations
+
+    from simulator.plots.utility_space import utility_space_data
+
+    st = study(name)
+    panels = []
+    for x, y in combinations(st.analysis.signatories, 2):
+        d = utility_space_data(st, x, y)
+        layers = {"outside": d.outside, "zone": d.zone, "frontier": d.frontier}
+        panels.append(
+            {
+                "pair": [x, y],
+                "ruled_out": d.ruled_out,
+                "layers": {k: [v.drawn, v.size] for k, v in layers.items()},
+                "points": hashlib.sha256(d.points.round(9).tobytes()).hexdigest(),
+            }
+        )
+    return json.dumps(panels, sort_keys=True)
+
+
+def _robustness_labels() -> dict[str, str]:
+    """Each issue's bar label: the issue and the base model's Nash value, in words."""
+    from simulator.report.plain import label_of, show_value
+
+    st = study("base.yaml")
+    by_name = {i.name: i for i in st.model.issues}
+    nash = st.analysis.solutions["nash"].outcome
+    return {k: f"{label_of(by_name[k])}: {show_value(by_name[k], v)}" for k, v in nash.items()}
+
+
 def _robustness_figure(path: Path, stamp: str) -> None:
     from matplotlib.figure import Figure
 
     r = robustness_numbers()
+    words = _robustness_labels()
     issues = list(r["base"])[::-1]
     fig = Figure(figsize=(9, 5.6))
     ax = fig.subplots()
@@ -383,7 +496,7 @@ def _robustness_figure(path: Path, stamp: str) -> None:
         fontsize=8,
         frameon=False,
     )
-    ax.set_yticks(range(len(issues)), [f"{k} = {r['base'][k]}" for k in issues], fontsize=8)
+    ax.set_yticks(range(len(issues)), [words[k] for k in issues], fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"% of {r['draws']:,} draws with a zone whose Nash package keeps the value")
     fig.suptitle(
@@ -428,7 +541,7 @@ FIGURES: dict[str, tuple[Callable[[], str], Callable[[Path, str], None]]] = {
         lambda p, s: _study_figure("baseline.yaml", "bargaining_gap", p, s),
     ),
     "ukraine-baseline-utility-space.png": (
-        lambda: "utility_space " + _study_data("baseline.yaml"),
+        lambda: "utility_space " + _study_data("baseline.yaml") + _drawn_data("baseline.yaml"),
         lambda p, s: _study_figure("baseline.yaml", "utility_space", p, s),
     ),
     "ukraine-nato-open-door-bargaining-gap.png": (
@@ -436,7 +549,7 @@ FIGURES: dict[str, tuple[Callable[[], str], Callable[[Path, str], None]]] = {
         lambda p, s: _study_figure("nato_open_door.yaml", "bargaining_gap", p, s),
     ),
     "ukraine-robustness.png": (
-        lambda: json.dumps(robustness_numbers(), sort_keys=True),
+        lambda: json.dumps([robustness_numbers(), _robustness_labels()], sort_keys=True),
         _robustness_figure,
     ),
 }
@@ -472,6 +585,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "compare-trade": lambda: compare_output(
         ["nato_for_article5.yaml", "nato_open_door.yaml", "western_guarantee.yaml"]
     ),
+    "trade-vs-baseline": trade_vs_baseline,
     "variants": lambda: scenario_table(VARIANTS, "variant"),
     "readings": lambda: scenario_table(READINGS, "reading"),
     "robustness": robustness_table,

@@ -155,15 +155,19 @@ h2 { font-size: 1.2rem; margin: 0 0 0.3rem; }
 p { margin: 0.3rem 0; }
 .lead { color: var(--soft); max-width: 60rem; }
 .panel { position: sticky; top: 0; z-index: 2; background: #fff; border: 1px solid #d0d7de;
-  border-radius: 8px; padding: 0.8rem 1rem; margin: 0.8rem 0; box-shadow: 0 2px 6px #0001; }
+  border-radius: 8px; padding: 0.5rem 1rem 0.4rem; margin: 0.8rem 0 0.5rem;
+  box-shadow: 0 2px 6px #0001; }
 label { font-weight: 600; font-size: 1.05rem; }
 #slider { display: block; accent-color: #0969da; height: 1.6rem;
-  margin: 0.5rem 0 0.1rem calc(100% / (2 * var(--n)) - 8px);
+  margin: 0.3rem 0 0.1rem calc(100% / (2 * var(--n)) - 8px);
   width: calc(100% - 100% / var(--n) + 16px); }
 #slider:focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
-.reading { font-size: 1.05rem; }
+.now { display: flex; flex-wrap: wrap; align-items: center; gap: 0.2rem 1.2rem;
+  margin-top: 0.2rem; }
+.reading { font-size: 1.05rem; margin: 0; }
 #value { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 #own-note { color: var(--soft); margin-left: 0.5rem; }
+.slack-now { display: flex; align-items: baseline; gap: 0.5rem; }
 .strip { display: flex; gap: 2px; margin-bottom: 0.9rem; }
 .cell { flex: 1; height: 0.7rem; border-radius: 2px; cursor: pointer; position: relative;
   opacity: 0.55; }
@@ -180,21 +184,24 @@ label { font-weight: 600; font-size: 1.05rem; }
 .k-open { color: var(--open); }
 .k-closed { color: var(--closed); }
 .results { display: grid; grid-template-columns: minmax(13rem, 1fr) minmax(14rem, 1.3fr)
-  minmax(14rem, 1.6fr); gap: 0.8rem; margin-top: 0.6rem; align-items: start; }
-#status { font-size: 1.8rem; font-weight: 800; padding: 0.2rem 0.6rem; border-radius: 6px;
+  minmax(14rem, 1.6fr); gap: 0.8rem; align-items: start; background: #fff;
+  border: 1px solid #d0d7de; border-radius: 8px; padding: 0.6rem 1rem; margin: 0.5rem 0; }
+#status { font-size: 1.4rem; font-weight: 800; padding: 0.1rem 0.6rem; border-radius: 6px;
   color: #fff; text-align: center; white-space: nowrap; }
 #status.open { background: var(--open); }
 #status.closed { background: var(--closed); }
 #status-note, .small { color: var(--soft); font-size: 0.9rem; }
-.big { font-size: 1.9rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.big { font-size: 1.6rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 .tag { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em;
   color: var(--soft); }
 section { background: #fff; border: 1px solid #d0d7de; border-radius: 8px;
   padding: 0.8rem 1rem; margin: 0.8rem 0; }
-.figure svg { display: block; width: 100%; height: auto; }
+.figure svg { display: block; width: 100%; height: auto;
+  max-height: calc(100vh - var(--bar, 11rem) - 1rem); }
+.figure .frame { scroll-margin-top: calc(var(--bar, 11rem) + 0.5rem); }
 .figure svg text { white-space: pre; font-family: "DejaVu Sans", Verdana,
   "Bitstream Vera Sans", Geneva, Arial, sans-serif !important; }
-#nash-package { scroll-margin-top: 22rem; }
+#nash-package { scroll-margin-top: calc(var(--bar, 11rem) + 0.5rem); }
 #nash-package table { border-collapse: collapse; }
 #nash-package th, #nash-package td { text-align: left; padding: 0.15rem 1rem 0.15rem 0;
   border-bottom: 1px solid #eaeef2; font-weight: normal; }
@@ -204,7 +211,7 @@ code { font-size: 0.9em; background: #eff1f3; padding: 0 0.2rem; border-radius: 
 footer { color: var(--soft); font-size: 0.85rem; }
 .noscript { background: #fff8c5; padding: 0.3rem 0.6rem; border-radius: 4px; }
 @media (max-width: 800px) { .results { grid-template-columns: 1fr; } }
-@media (max-height: 700px) { .panel { position: static; } }
+@media (max-height: 600px) { .panel { position: static; } }
 """
 
 _SCRIPT = """
@@ -222,6 +229,15 @@ _SCRIPT = """
     shown.forEach(function (el) { el.hidden = el.getAttribute("data-frame") !== String(k); });
     cells.forEach(function (el, i) { el.classList.toggle("current", i === k); });
   }
+  // The pictures fit under the sticky bar: --bar is its height (0 when it does not stick).
+  var panel = document.querySelector(".panel"), root = document.documentElement;
+  function measure() {
+    var sticks = getComputedStyle(panel).position === "sticky";
+    root.style.setProperty("--bar", (sticks ? panel.offsetHeight : 0) + "px");
+  }
+  window.addEventListener("resize", measure);
+  if (window.ResizeObserver) { new ResizeObserver(measure).observe(panel); }
+  measure();
   slider.addEventListener("input", function () { show(Number(slider.value)); });
   cells.forEach(function (el, i) {
     el.addEventListener("click", function () { slider.value = i; show(i); });
@@ -308,27 +324,33 @@ def render_html(explorer: Explorer) -> str:
     aria-valuetext="{e(now["value"])}: {e(now["status"])}, slack {e(now["slack"])}">
   <div class="strip" aria-hidden="true">{cells}</div>
   <div class="ends" aria-hidden="true"><span>{e(low)}</span><span>{e(high)}</span></div>
-  <p class="reading">Value: <span id="value">{e(now["value"])}</span>
-    <span id="own-note">{e(now["own-note"])}</span></p>
-  <noscript><p class="noscript">JavaScript is off: the page shows the scenario's own value
-    only.</p></noscript>
-  <div class="results">
-    <div><div id="status" class="{status_class}">{e(now["status"])}</div>
-      <p id="status-note">{e(now["status-note"])}</p></div>
-    <div><div class="tag">slack</div><div id="slack" class="big">{e(now["slack"])}</div>
-      <p class="small">{e(SLACK_MEANING)}</p></div>
-    <div><div class="tag">acceptable agreements</div><p id="count">{e(now["count"])}</p>
-      <div class="tag">Nash agreement</div><p id="nash">{e(now["nash"])}</p>
-      <p class="small"><a href="#nash-package">The agreement, issue by issue</a> is at the
-      bottom of the page.</p></div>
+  <div class="now">
+    <p class="reading">Value: <span id="value">{e(now["value"])}</span>
+      <span id="own-note">{e(now["own-note"])}</span></p>
+    <div id="status" class="{status_class}">{e(now["status"])}</div>
+    <div class="slack-now"><span class="tag">slack</span>
+      <div id="slack" class="big">{e(now["slack"])}</div></div>
   </div>
+</div>
+<noscript><p class="noscript">JavaScript is off: the page shows the scenario's own value
+  only.</p></noscript>
+<div class="results">
+  <div><div class="tag">zone</div><p id="status-note">{e(now["status-note"])}</p></div>
+  <div><div class="tag">slack</div><p class="small">{e(SLACK_MEANING)}</p></div>
+  <div><div class="tag">acceptable agreements</div><p id="count">{e(now["count"])}</p>
+    <div class="tag">Nash agreement</div><p id="nash">{e(now["nash"])}</p>
+    <p class="small"><a href="#nash-package">The agreement, issue by issue</a> is at the
+    bottom of the page.</p></div>
 </div>
 <section>
   <h2>The utility space: {x} against {y}</h2>
   <p class="small">Every dot is a possible agreement, placed by how good it is for {x}
     (across) and for {y} (up). Blue dots are acceptable to every signatory: they are the
-    zone. The dashed lines are the two walk-away values (reservations); no dot above and to
-    the right of both means no zone for these two. The star is the Nash agreement.</p>
+    zone; green ones its Pareto frontier, where no signatory can gain without another losing.
+    The dashed lines are the two walk-away values (reservations): a grey dot in the shaded
+    box beats walking away for both, but a red line (or another signatory) rules it out. The
+    star is the Nash agreement, the diamond Kalai-Smorodinsky's. The key under the picture
+    says how many dots of each kind are drawn.</p>
   <div id="utility-space" class="figure">
 {_per_frame(explorer, "utility_space", start)}
   </div>

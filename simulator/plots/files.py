@@ -55,8 +55,10 @@ def write_figures(study: Study, out_dir: str | Path) -> list[Path]:
             ax.set_visible(False)
         fig.suptitle(study.scenario.name, fontsize=12)
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
-        literal(fig).tight_layout(rect=(0, 0.9 / (5.5 * rows + 1.0) + 0.03, 1, 1))
+        key = fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
+        literal(fig)
+        below = (key.get_window_extent().height + 12) / (fig.dpi * fig.get_figheight())
+        fig.tight_layout(rect=(0, below, 1, 1))  # the panels above the legend, whatever its size
     written = _save(fig, out, "utility_space")
     fig = Figure(figsize=(10, 2.2 + 0.7 * len(study.analysis.signatories)))
     plot_gap(study, ax=fig.subplots())

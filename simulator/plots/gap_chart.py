@@ -30,19 +30,26 @@ class GapData:
 
 
 def gap_data(study: Study) -> GapData:
-    a = study.analysis
-    labels = {p.name: (p.label or p.name) for p in study.model.parties}
+    """The chart's numbers; a requirement that would open a closed zone is named in words
+    (a red line as the reports say it: :func:`simulator.model.rules.rule_words`)."""
+    from simulator.model.rules import rule_words
+
+    a, model = study.analysis, study.model
+    labels = {p.name: (p.label or p.name) for p in model.parties}
+
+    def opener(b) -> str:
+        if b.line is None:
+            return f"{labels[b.party]}'s {b.requirement.replace('red_line: ', 'red line ')}"
+        words = rule_words(model.red_lines[b.line].rule, model.issues)
+        return f'{labels[b.party]}\'s red line "{words}"'
+
     return GapData(
         labels=tuple(labels[s] for s in a.signatories),
         reservations=tuple(a.reservations[s] for s in a.signatories),
         reach=tuple(a.zone.reach[s] for s in a.signatories),
         exists=a.zone.exists,
         slack=a.zone.slack,
-        openers=tuple(
-            f"{labels[b.party]}'s {b.requirement.replace('red_line: ', 'red line ')}"
-            for b in a.zone.blocking
-            if b.opens
-        ),
+        openers=tuple(opener(b) for b in a.zone.blocking if b.opens),
     )
 
 
@@ -96,6 +103,6 @@ def plot_gap(study: Study, ax=None, data: GapData | None = None):
         if len(d.openers) > 3:
             verdict += f" and {len(d.openers) - 3} more"
     lines = [study.scenario.name, *verdict.split("\n")]
-    ax.set_title("\n".join(textwrap.fill(line, 62) for line in lines), fontsize=10)
+    ax.set_title("\n".join(textwrap.fill(line, 75) for line in lines), fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     return literal(ax)

@@ -9,8 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.plots.text import literal
+from simulator.plots.utility_space import KALAI_COLOUR, NASH_COLOUR
 
-__all__ = ["OffersData", "offers_data", "plot_offers"]
+__all__ = ["PALETTE", "OffersData", "offers_data", "plot_offers"]
+
+#: The speakers' colours: matplotlib's ``tab10`` without the red and the purple of the Nash
+#: and Kalai-Smorodinsky markers and the grey of the path, so that no party's offers share a
+#: colour with a solution. More speakers than colours cycle through them.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
 
 
 @dataclass(frozen=True, eq=False)
@@ -20,11 +26,12 @@ class OffersData:
     x: str
     y: str
     path: np.ndarray  # (rounds, 2) utilities of the standing offer, round by round
-    proposers: tuple[str, ...]
+    proposers: tuple[str, ...]  # per round, who made the standing offer (or the mediator's text)
     end: tuple[float, float] | None  # the agreement, None without one
     reservations: tuple[float, float]
     nash: tuple[float, float] | None
     kalai: tuple[float, float] | None
+    colours: dict  # speaker -> colour of its offers (parties in the model's order)
 
 
 def offers_data(simulation, model, x: str | None = None, y: str | None = None) -> OffersData:
@@ -52,15 +59,23 @@ def offers_data(simulation, model, x: str | None = None, y: str | None = None) -
     end = None
     if simulation.agreed and simulation.utilities:
         end = (simulation.utilities[x], simulation.utilities[y])
+    speaker = trace["proposer"].astype(str)
+    if "action" in trace:  # who made the offer that stands: an accept or a pass keeps it
+        made = trace["action"].isin(["offer", "text"])
+        speaker = speaker.where(made).ffill().fillna(speaker)
+    proposers = tuple(speaker.loc[rows.index])
+    speakers = [p for p in model.party_names if p in proposers]
+    speakers += sorted(set(proposers) - set(speakers))  # a mediator, say
     return OffersData(
         x,
         y,
         path,
-        tuple(rows["proposer"].astype(str)),
+        proposers,
         end,
         (res[x], res[y]),
         point("nash"),
         point("kalai"),
+        {who: PALETTE[k % len(PALETTE)] for k, who in enumerate(speakers)},
     )
 
 
@@ -79,18 +94,16 @@ def plot_offers(
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 6))
     labels = {p.name: (p.label or p.name) for p in model.parties}
-    proposers = sorted(set(d.proposers))
-    colours = plt.get_cmap("tab10")
     if len(d.path):
         ax.plot(d.path[:, 0], d.path[:, 1], "-", c="#999999", lw=1, zorder=1)
-        for k, who in enumerate(proposers):
+        for who, colour in d.colours.items():
             mine = np.array([p == who for p in d.proposers])
             ax.scatter(
                 d.path[mine, 0],
                 d.path[mine, 1],
                 s=22,
-                color=colours(k % 10),
-                label=f"standing offer after {labels.get(who, who)} spoke",
+                color=colour,
+                label=f"standing offer made by {labels.get(who, f'the {who}')}",
                 zorder=2,
             )
         ax.annotate("start", d.path[0], textcoords="offset points", xytext=(6, 6), fontsize=8)
@@ -104,12 +117,12 @@ def plot_offers(
             "D",
             ms=12,
             mfc="none",
-            mec="#9467bd",
+            mec=KALAI_COLOUR,
             mew=2,
             label="static Kalai-Smorodinsky agreement",
         )
     if d.nash:
-        ax.plot(*d.nash, "*", ms=14, c="#d62728", mec="black", label="static Nash agreement")
+        ax.plot(*d.nash, "*", ms=14, c=NASH_COLOUR, mec="black", label="static Nash agreement")
     if d.end:
         ax.plot(
             *d.end,

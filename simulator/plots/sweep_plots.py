@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.model.issues import DiscreteIssue
 from simulator.plots.text import literal
 from simulator.sweeps.params import parse_path
 
@@ -51,8 +52,10 @@ def _party(name: str) -> str:
     return " ".join(w if w.isupper() else w.capitalize() for w in name.split("_"))
 
 
-def parameter_label(path: str) -> str:
-    """A parameter path made readable.
+def parameter_label(path: str, scenario=None) -> str:
+    """A parameter path made readable; with ``scenario`` (a loaded
+    :class:`~simulator.scenario.Scenario` or a compiled model), in its parties', issues' and
+    options' labels.
 
     >>> parameter_label("parties.russia.reservation")
     'Russia: reservation'
@@ -62,26 +65,36 @@ def parameter_label(path: str) -> str:
     'Ukraine: value of nato status = open door'
     >>> parameter_label("parties.russia.issues.army_cap.points[1][0]")
     'Russia: army cap, breakpoint 2'
+    >>> import simulator
+    >>> job = simulator.load("scenarios/examples/job_offer.yaml")
+    >>> parameter_label("parties.employer.issues.salary.weight", job)
+    'Employer: weight of Annual salary'
     """
     try:
         part = parse_path(path)
     except ValueError:
         return _words(path)
-    who = _party(str(part["party"]))
+    parties = {p.name: p for p in getattr(scenario, "parties", ())}
+    issues = {i.name: i for i in getattr(scenario, "issues", ())}
+    party = parties.get(str(part["party"]))
+    who = (party.label or party.name) if party else _party(str(part["party"]))
     if part["top"] == "reservation":
         return f"{who}: reservation"
     if part["top"] == "power":
         return f"{who}: bargaining power"
-    issue = _words(str(part["issue"]))
+    found = issues.get(str(part["issue"]))
+    issue = (found.label or _words(found.name)) if found else _words(str(part["issue"]))
     if part["entry"] == "weight":
         return f"{who}: weight of {issue}"
     if part["entry"] == "ideal":
         return f"{who}: ideal {issue}"
     if part["option"] is not None:
-        return f"{who}: value of {issue} = {_words(str(part['option']))}"
+        option = str(part["option"])
+        shown = found.show(option) if isinstance(found, DiscreteIssue) else _words(option)
+        return f"{who}: value of {issue} = {shown.replace('_', ' ')}"
     if part.get("coordinate") == 0:
-        return f"{who}: {issue}, breakpoint {int(part['point']) + 1}"
-    return f"{who}: {issue}, value at point {int(part['point']) + 1}"
+        return f"{who}: {issue}, breakpoint {int(str(part['point'])) + 1}"
+    return f"{who}: {issue}, value at point {int(str(part['point'])) + 1}"
 
 
 def _slack(df) -> np.ndarray:
@@ -112,8 +125,9 @@ class HeatmapData:
         return bool(s.size and s.min() < 0 < s.max())
 
 
-def slack_heatmap_data(df, x: str, y: str) -> HeatmapData:
-    """The slack of a sweep ``df`` tabulated over the parameters ``x`` (across) and ``y`` (up)."""
+def slack_heatmap_data(df, x: str, y: str, scenario=None) -> HeatmapData:
+    """The slack of a sweep ``df`` tabulated over the parameters ``x`` (across) and ``y``
+    (up); ``scenario`` (the swept one) names the axes in its labels (:func:`parameter_label`)."""
     import pandas as pd
 
     for p in (x, y):
@@ -132,8 +146,8 @@ def slack_heatmap_data(df, x: str, y: str) -> HeatmapData:
         ys=pivot.index.to_numpy(dtype=float),
         slack=pivot.to_numpy(dtype=float),
         runs_per_cell=int(grouped.size().max()) if len(table) else 0,
-        xlabel=parameter_label(x),
-        ylabel=parameter_label(y),
+        xlabel=parameter_label(x, scenario),
+        ylabel=parameter_label(y, scenario),
     )
 
 
@@ -146,18 +160,25 @@ def _edges(v: np.ndarray) -> np.ndarray:
 
 
 def plot_slack_heatmap(
-    df, x: str, y: str, ax=None, data: HeatmapData | None = None, annotate: bool | None = None
+    df,
+    x: str,
+    y: str,
+    ax=None,
+    data: HeatmapData | None = None,
+    annotate: bool | None = None,
+    scenario=None,
 ):
     """Draw the slack over two swept parameters as a heat map; returns the Axes.
 
     Blue cells have a zone (the shade is the margin), red cells a bargaining gap; the black
     line is the zone's boundary, where the slack is 0. ``annotate`` writes each cell's slack
-    in it (default: when the grid has at most 12 x 12 cells).
+    in it (default: when the grid has at most 12 x 12 cells). ``scenario`` (the swept one)
+    names the axes in its labels.
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
 
-    d = data or slack_heatmap_data(df, x, y)
+    d = data or slack_heatmap_data(df, x, y, scenario)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 5.5))
     finite = d.slack[np.isfinite(d.slack)]
@@ -229,31 +250,36 @@ class TornadoData:
     runs: int
 
 
-def tornado_data(robustness, top: int | None = 15) -> TornadoData:
-    """The sensitivity ranking of a :class:`~simulator.sweeps.Robustness` (its ``top`` rows)."""
+def tornado_data(robustness, top: int | None = 15, scenario=None) -> TornadoData:
+    """The sensitivity ranking of a :class:`~simulator.sweeps.Robustness` (its ``top`` rows),
+    labelled in ``scenario``'s words when given (:func:`parameter_label`)."""
     sens = robustness.sensitivity
     if top is not None:
         sens = sens.head(top)
     params = tuple(str(p) for p in sens["parameter"])
     return TornadoData(
         parameters=params,
-        labels=tuple(parameter_label(p) for p in params),
+        labels=tuple(parameter_label(p, scenario) for p in params),
         spearman=sens["spearman"].to_numpy(dtype=float),
         runs=int(robustness.runs),
     )
 
 
-def plot_tornado(robustness, ax=None, data: TornadoData | None = None, top: int | None = 15):
+def plot_tornado(
+    robustness, ax=None, data: TornadoData | None = None, top: int | None = 15, scenario=None
+):
     """Draw the sensitivity ranking as horizontal bars, the largest on top; returns the Axes.
 
     A bar's length is the Spearman rank correlation between the parameter and the slack over
     the runs: +1 means that raising the parameter always widens the zone (or narrows the gap),
-    -1 that it always narrows it, 0 that it makes no consistent difference.
+    -1 that it always narrows it, 0 that it makes no consistent difference. ``scenario`` (the
+    swept one) labels the parameters with its parties' and issues' labels; without it they
+    are read from the parameter paths ("european_coalition" as "European Coalition").
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    d = data or tornado_data(robustness, top)
+    d = data or tornado_data(robustness, top, scenario)
     n = len(d.labels)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 1.6 + 0.38 * max(n, 1)))
@@ -270,7 +296,7 @@ def plot_tornado(robustness, ax=None, data: TornadoData | None = None, top: int 
             fontsize=8,
         )
     ax.set_yticks(ys)
-    ax.set_yticklabels(d.labels, fontsize=8)
+    ax.set_yticklabels([textwrap.fill(label, 44) for label in d.labels], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlim(-1.15, 1.15)
     ax.set_ylim(-0.7, n - 0.3)
@@ -283,15 +309,18 @@ def plot_tornado(robustness, ax=None, data: TornadoData | None = None, top: int 
         f"Which assumptions move the zone most ({d.runs} runs)\n"
         "ranked by |Spearman rank correlation| with the slack",
         fontsize=10,
+        pad=20,  # room for the key between the title and the bars
     )
     ax.legend(
         handles=[
             Patch(color=MARGIN, label="raising it widens the zone"),
             Patch(color=GAP, label="raising it narrows the zone"),
         ],
-        loc="best",
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=2,
         fontsize=8,
-        framealpha=0.9,
+        frameon=False,
     )
     ax.grid(True, axis="x", alpha=0.3)
     return literal(ax)

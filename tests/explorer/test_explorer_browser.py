@@ -181,3 +181,85 @@ def test_without_javascript_the_scenarios_own_frame_shows(tmp_path, page):
             assert [frame for frame, _ in _visible(browser, container)] == ["2"]
     finally:
         browser.quit()
+
+
+#: A 1080p projector (1920 x 1080 less the browser's bars) and a small laptop screen.
+SCREENS = [(1920, 950), (1280, 720)]
+UKRAINE = ROOT / "scenarios" / "ukraine" / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def ukraine_page(tmp_path_factory) -> Path:
+    """The Ukraine baseline along Russia's reservation: open at its own 0.45, closed at 1
+    (the frames whose legends once ran off the picture)."""
+    explorer = compute_frames(simulator.load(UKRAINE, env={}), values=[0.45, 1.0])
+    assert [f.exists for f in explorer.frames] == [True, False]
+    path = tmp_path_factory.mktemp("explorer") / "ukraine.html"
+    path.write_text(render_html(explorer), encoding="utf-8")
+    return path
+
+
+def _viewport(driver, width: int, height: int) -> None:
+    """Make the page's viewport ``width`` x ``height`` CSS pixels (the window's size less
+    whatever the browser keeps for itself)."""
+    outer = [width, height]
+    for _ in range(5):
+        driver.set_window_size(*outer)
+        inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        if inner == [width, height]:
+            return
+        outer = [outer[0] + width - inner[0], outer[1] + height - inner[1]]
+    raise AssertionError(f"viewport {inner}, not {[width, height]}")
+
+
+_MEASURE = """
+var box = function (el) { var r = el.getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+var frame = document.querySelector("#utility-space .frame:not([hidden])");
+frame.scrollIntoView({block: "start"});
+var svg = frame.querySelector("svg");
+return {
+  viewport: window.innerHeight,
+  slider: box(document.getElementById("slider")),
+  panel: box(document.querySelector(".panel")),
+  status: box(document.getElementById("status")),
+  picture: box(svg),
+  texts: Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+    var b = box(t); b.text = t.textContent; return b; })
+};
+"""
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_slider_and_the_whole_picture_fit_one_screen(driver, ukraine_page, screen):
+    """Scrolled to the utility-space picture, the sticky slider and the whole picture are on
+    screen together, the picture below the slider's panel, not under it; and every text of
+    the picture (the key under it, the reservations' names) is inside the picture, in the
+    open frame and in the closed one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _viewport(driver, *screen)
+    driver.get(ukraine_page.as_uri())
+    slider = driver.find_element(By.ID, "slider")
+    for key, status in ((Keys.HOME, "Zone OPEN"), (Keys.END, "Zone CLOSED")):
+        slider.send_keys(key)
+        assert driver.find_element(By.ID, "status").text == status
+        m = driver.execute_script(_MEASURE)
+        height = m["viewport"]
+        for name in ("slider", "status"):
+            assert 0 <= m[name]["top"] and m[name]["bottom"] <= height, (name, m[name])
+        picture = m["picture"]
+        assert picture["top"] >= m["panel"]["bottom"] - 1, (picture, m["panel"])
+        assert picture["bottom"] <= height + 1, (picture, height)
+        assert picture["bottom"] - picture["top"] > 0.45 * height  # not shrunk to a stamp
+        for text in m["texts"]:
+            if not text["text"].strip():
+                continue
+            inside = (
+                text["left"] >= picture["left"] - 1
+                and text["right"] <= picture["right"] + 1
+                and text["top"] >= picture["top"] - 1
+                and text["bottom"] <= picture["bottom"] + 1
+            )
+            assert inside, (status, text, picture)

@@ -12,7 +12,7 @@ import pytest
 import simulator
 from simulator.cli import main
 from simulator.explorer import compute_frames, render_html
-from simulator.explorer.page import format_slack, format_value
+from simulator.explorer.page import SLACK_MEANING, format_slack, format_value
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = ROOT / "scenarios" / "examples" / "job_offer.yaml"
@@ -266,3 +266,18 @@ def test_zopa_explore_needs_an_output(capsys):
     assert info.value.code == 2
     with pytest.raises(SystemExit):
         main(["explore", str(JOB), "-o", "x.html", "--values", "1", "--range", "0:1"])
+
+
+def test_the_sticky_panel_holds_the_slider_and_the_readings_only(page):
+    """What stays on screen while the pictures scroll under it: the slider, the value, the
+    zone's status and the slack; the explanations scroll away with the page, so that the
+    panel is short enough for the picture to fit under it (the browser test measures it)."""
+    tags = _parse(page).tags
+    panel = page[page.index('<div class="panel"') : page.index("<noscript>")]
+    for needed in ('id="slider"', 'id="value"', 'id="status"', 'id="slack"'):
+        assert needed in panel
+    for explanation in ('id="status-note"', 'id="count"', 'id="nash"', SLACK_MEANING[:40]):
+        assert explanation not in panel
+    assert ".panel { position: sticky" in page
+    assert "max-height: calc(100vh - var(--bar" in page  # a picture never taller than the rest
+    assert any(a.get("id") == "count" for _, a, _ in tags)
