@@ -305,6 +305,19 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument(
         "--batch", type=int, default=200, metavar="B", help="runs per batch (default 200)"
     )
+    sw.add_argument(
+        "--report",
+        metavar="DIR",
+        help="also write the robustness summary (report.md, robustness.json: P(zone), the most "
+        "frequent Nash packages, what moves the margin) and the sweep's figures to DIR",
+    )
+    sw.add_argument(
+        "--sobol",
+        type=int,
+        metavar="N",
+        help="with --report: also estimate Sobol' sensitivity indices of the margin from "
+        "N (d + 2) fresh runs, N a power of two (e.g. 256)",
+    )
     sources_option(sw)
     from simulator.explorer.command import add_parser as add_explore  # argparse only
 
@@ -458,7 +471,7 @@ def cmd_check(args) -> int:
 
 def _settings(model, settings: Sequence[str]) -> dict[str, str | float]:
     """``--set ISSUE=VALUE`` flags as an outcome the model has checked."""
-    fixed: dict[str, str] = {}
+    fixed: dict[str, str | float] = {}
     for item in settings:
         name, sep, value = item.partition("=")
         if not sep:
@@ -718,6 +731,11 @@ def cmd_sweep(args) -> int:
             raise UsageError(f"{name} must be at least 1, not {value}")
     if args.scheduler and args.workers:
         raise UsageError("give --workers (a local cluster) or --scheduler, not both")
+    if args.sobol is not None:
+        if not args.report:
+            raise UsageError("--sobol needs --report DIR (the indices are part of the report)")
+        if args.sobol < 2 or args.sobol & (args.sobol - 1):
+            raise UsageError(f"--sobol must be a power of two (at least 2), not {args.sobol}")
     try:
         plan_size({p: n for p, (_, _, n) in vary.items()}, args.samples)
     except ValueError as err:  # too many runs: refused before anything is built
@@ -729,8 +747,41 @@ def cmd_sweep(args) -> int:
     inputs = input_files(scenario)
     for path in output_files(args.out):
         check_not_input(path, inputs, "--out")
+    if args.report:
+        from simulator.io.output import check_output_dir
+        from simulator.report.sweep_report import SWEEP_REPORT_FILES
+
+        check_output_dir(args.report, SWEEP_REPORT_FILES, inputs, "--report")
     with lock_output(args.out):  # one writer at a time, for the whole sweep
-        return _sweep(args, scenario, vary, started)
+        code = _sweep(args, scenario, vary, started)
+    if args.report:
+        _sweep_report(args, scenario, vary, inputs)
+    return code
+
+
+def _sweep_report(args, scenario, vary: dict[str, list], inputs) -> None:
+    """``--report DIR``: the robustness summary and figures of the stored sweep."""
+    from simulator.report.sweep_report import write_sweep_report
+    from simulator.sweeps.store import read_results
+
+    df = read_results(args.out)
+    sobol = None
+    if args.sobol:
+        from simulator.sweeps.sensitivity import sobol as sobol_indices
+
+        quantiles = {}
+        if args.samples:
+            quantiles.update({p: u.quantile for p, u in scenario.uncertain.items()})
+        for p, (lo, hi, _) in vary.items():
+            quantiles[p] = lambda u, lo=lo, hi=hi: lo + (hi - lo) * u
+        try:
+            sobol = sobol_indices(scenario, quantiles, n=args.sobol, seed=args.seed or 0)
+        except ValueError as err:
+            raise UsageError(f"--sobol: {err}") from None
+    keys = list(vary)
+    grid = (keys[0], keys[1]) if len(keys) == 2 and not args.samples else None
+    names = write_sweep_report(args.report, df, scenario, grid=grid, sobol=sobol, inputs=inputs)
+    print(f"Wrote {', '.join(names)} to {args.report}/")
 
 
 def _sweep(args, scenario, vary: dict[str, list], started: float) -> int:

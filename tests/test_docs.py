@@ -170,7 +170,8 @@ def test_console_example(block: Block, tmp_path: Path):
     assert commands, f"{block.name}: no command"
     for args, expected, code in commands:
         args = [
-            str(tmp_path / a) if i and args[i - 1] == "--out" else a for i, a in enumerate(args)
+            str(tmp_path / a) if i and args[i - 1] in ("--out", "--report") else a
+            for i, a in enumerate(args)
         ]
         env = {k: v for k, v in os.environ.items() if k != "ZOPA_SOURCES"}
         run = subprocess.run(
