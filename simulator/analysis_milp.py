@@ -201,6 +201,8 @@ def analyze_milp(
         g = frontier.utilities[:, sig] - model.reservations[sig]
         names = model.party_names
         for concept, mix in (("nash", nash_lottery(g, power[sig])), ("kalai", kalai_lottery(g))):
+            if mix is None:  # pragma: no cover - a lottery exists over a non-empty frontier
+                raise RuntimeError(f"no {concept} lottery over {frontier.count} frontier points")
             u = mix.probabilities @ frontier.utilities[mix.rows]
             outs = tuple(outcomes[r] for r in mix.rows)
             mixes[concept] = LotterySolution(

@@ -106,7 +106,8 @@ def sharpness(
     >>> s.near_optimal["x"], s.near_optimal["deal"], s.count
     ((0.0, 4.0), ('a',), 5)
     """
-    concepts = [c for c, sol in analysis.solutions.items() if sol is not None]
+    solved = {c: sol for c, sol in analysis.solutions.items() if sol is not None}
+    concepts = list(solved)
     result: dict[str, Sharpness | None] = dict.fromkeys(analysis.solutions)
     if not concepts or analysis.method != "enumerate":
         return result
@@ -117,7 +118,7 @@ def sharpness(
     res = model.reservations
     power = model.power[sig]
     ideal = (analysis.pareto.utilities[:, sig] - res[sig]).max(axis=0)
-    optimum = {c: analysis.solutions[c].objective for c in concepts}  # type: ignore[union-attr]
+    optimum = {c: solved[c].objective for c in concepts}
     seen = {c: [np.zeros(len(v), dtype=bool) for v in model.level_values] for c in concepts}
     counts = dict.fromkeys(concepts, 0)
     lines = model.signatory_lines
@@ -136,15 +137,15 @@ def sharpness(
             g, lv = gains[ok], levels[ok]
             for c in concepts:
                 score = objective(c, g, power=power, ideal=ideal, reservations=res[sig])
-                near = near_mask(c, score, optimum[c], tolerance)
-                if not near.any():
+                close = near_mask(c, score, optimum[c], tolerance)
+                if not close.any():
                     continue
-                counts[c] += int(near.sum())
+                counts[c] += int(close.sum())
                 for k, flags in enumerate(seen[c]):
-                    flags[lv[near, k]] = True
+                    flags[lv[close, k]] = True
     refined = _refined(model, analysis, concepts, max_outcomes) if refine else {}
     for c in concepts:
-        chosen = analysis.solutions[c].outcome  # type: ignore[union-attr]
+        chosen = solved[c].outcome
         near: dict[str, tuple] = {}
         ends: list[str] = []
         for k, (issue, flags) in enumerate(zip(model.issues, seen[c])):

@@ -24,7 +24,7 @@ def concede(model: Model, concessions: Sequence[Concession]) -> Model:
     Raises
     ------
     ValueError
-        For an unknown party, issue, red line or kind.
+        For an unknown party, issue, red line or kind, or a fix without a level.
 
     Examples
     --------
@@ -61,6 +61,8 @@ def concede(model: Model, concessions: Sequence[Concession]) -> Model:
         elif c.kind == "fix":
             if c.issue not in model.issue_names:
                 raise ValueError(f"no issue {c.issue!r}")
+            if c.level is None:
+                raise ValueError(f"a fix of issue {c.issue!r} needs a level")
             issue = model.issues[model.issue_names.index(c.issue)]
             constraints = [
                 r for r in constraints if not (isinstance(r, Condition) and r.issue == c.issue)

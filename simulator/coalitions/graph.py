@@ -165,6 +165,7 @@ def coalition_zones(
     count = np.zeros(len(groups), dtype=np.int64)
     with task("scanning coalitions", model.space.count, "outcome") as advance:
         for _, levels, u in model.evaluated(chunk_size):
+            assert levels is not None  # evaluated yields the levels unless told not to
             advance(u.shape[0])
             allowed = model.constraint_mask(levels)
             gains = u - res
@@ -178,7 +179,7 @@ def coalition_zones(
                 count[k] += int(np.count_nonzero(worst >= -ACCEPT_ATOL))
     out = []
     for g, b, n in zip(groups, best, count):
-        slack = reported_slack(float(b) if np.isfinite(b) else None, n > 0, ACCEPT_ATOL)
+        slack = reported_slack(float(b) if np.isfinite(b) else None, bool(n > 0), ACCEPT_ATOL)
         out.append(CoalitionZone(g, slack, int(n)))
     return tuple(out)
 

@@ -99,7 +99,8 @@ def _pins(model: Model) -> tuple[list[int], list[int], dict[int, np.ndarray]]:
     """Constraints that pin one issue: their indices, the pinned issues, and per pinned issue
     the mask of levels the pins allow."""
     names = model.issue_names
-    pin_idx, masks = [], {}
+    pin_idx: list[int] = []
+    masks: dict[int, np.ndarray] = {}
     for c, rule in enumerate(model.constraints):
         if isinstance(rule, Condition):
             k = names.index(rule.issue)
@@ -126,6 +127,7 @@ def _scan(model: Model, lines, pinned, pin_idx, subsets, chunk_size) -> _Groups:
     place = np.cumprod(np.r_[1, radix]).astype(np.int64)[:-1] if packed else None
     with task("scanning for packages", model.space.count, "outcome") as advance:
         for start, levels, u in model.evaluated(chunk_size):
+            assert levels is not None  # evaluated yields the levels unless told not to
             advance(u.shape[0])
             ok = rest.constraint_mask(levels)
             rows = start + np.flatnonzero(ok)

@@ -105,7 +105,9 @@ def _setting(model: Model, noise: float = 0.0, max_outcomes: int = MAX_OUTCOMES)
     table = outcome_table(model, noise=noise, max_outcomes=max_outcomes)
     # auto: a frontier too costly to enumerate (many signatories) is solved by MILP instead
     sols = analyze(model, ("nash", "kalai"), method="auto").solutions
-    static = {c: None if sols[c] is None else dict(sols[c].utilities) for c in ("nash", "kalai")}
+    static = {
+        c: None if (sol := sols[c]) is None else dict(sol.utilities) for c in ("nash", "kalai")
+    }
     return _Setting(model, table, static)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.comparison import Comparison
+from simulator.model import Issue
 from simulator.report.document import Document
 from simulator.report.plain import show_rule, show_value
 from simulator.report.text import CONCEPT_NAMES
@@ -62,11 +63,11 @@ def comparison_document(c: Comparison, markdown: bool = False) -> Document:
         "left; gap: how much they would all have to fall. 'Red lines clash': no agreement obeys "
         "every red line, whatever the reservations."
     )
-    issues = {}
+    issues: dict[str, Issue] = {}
     for st in c.studies:
         for i in st.model.issues:
             issues.setdefault(i.name, i)
-    labels = {}
+    labels: dict[str, str] = {}
     for st in c.studies:
         for p in st.model.parties:
             labels.setdefault(p.name, p.label or p.name)
@@ -86,7 +87,9 @@ def comparison_document(c: Comparison, markdown: bool = False) -> Document:
             for st in c.studies:
                 sol = st.analysis.solutions.get(concept)
                 u = None if sol is None else sol.utilities.get(party)
-                row.append("-" if u is None else f"{u:.3f} ({sol.gains[party]:+.3f})")
+                row.append(
+                    "-" if sol is None or u is None else f"{u:.3f} ({sol.gains[party]:+.3f})"
+                )
             rows.append(row)
         doc.table(["", *c.names], rows)
         if c.package(0, concept) is None:

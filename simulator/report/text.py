@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.model import ContinuousIssue
 from simulator.model.rules import describe_rule
 from simulator.report.document import Document
 from simulator.report.plain import label_of, party_list, show_number, show_rule, show_value
@@ -133,7 +134,8 @@ def _blocker_text(study: Study, b) -> str:
 
 def _solutions_section(doc: Document, study: Study) -> None:
     a = study.analysis
-    concepts = [c for c in study.concepts if a.solutions[c] is not None]
+    solved = {c: sol for c in study.concepts if (sol := a.solutions[c]) is not None}
+    concepts = list(solved)
     if not concepts:
         if study.concepts:
             doc.heading("Solutions")
@@ -142,17 +144,14 @@ def _solutions_section(doc: Document, study: Study) -> None:
     doc.heading("Solutions")
     header = ["", *(CONCEPT_NAMES[c] for c in concepts)]
     rows = [
-        [_label(issue)] + [show_value(issue, a.solutions[c].outcome[issue.name]) for c in concepts]
+        [_label(issue)] + [show_value(issue, solved[c].outcome[issue.name]) for c in concepts]
         for issue in study.model.issues
     ]
     labels = {p.name: _label(p) for p in study.model.parties}
     for name in a.parties:
         rows.append(
             [f"utility: {labels[name]}"]
-            + [
-                f"{a.solutions[c].utilities[name]:.3f} ({a.solutions[c].gains[name]:+.3f})"
-                for c in concepts
-            ]
+            + [f"{solved[c].utilities[name]:.3f} ({solved[c].gains[name]:+.3f})" for c in concepts]
         )
     doc.table(header, rows)
     note = "Utilities with the gain over the reservation in brackets."
@@ -167,7 +166,7 @@ def _solutions_section(doc: Document, study: Study) -> None:
             f"signatories, up to a cap; {_count(a.pareto.count, 'point')} found)."
         )
     if a.method == "milp":
-        worst = max(a.solutions[c].tolerance for c in concepts)
+        worst = max(solved[c].tolerance for c in concepts)
         note += (
             f" Each solution's objective is within {worst:.0e} of the optimum (the MILP's"
             " proven gap and tolerances; JSON: tolerance)."
@@ -193,7 +192,10 @@ def _num(issue, value: float) -> str:
 
 def _sharpness_lines(study: Study, concept: str, sharp) -> str:
     """One concept's sharpness in a sentence or three (see :mod:`simulator.sharpness`)."""
-    chosen = study.analysis.solutions[concept].outcome
+    solution = study.analysis.solutions[concept]
+    if solution is None:
+        raise ValueError(f"no {concept} solution, so no sharpness to describe")
+    chosen = solution.outcome
     issues = {i.name: i for i in study.model.issues}
     name = CONCEPT_NAMES[concept]
     within = f"within {sharp.tolerance * 100:.3g}%"
@@ -221,6 +223,10 @@ def _sharpness_lines(study: Study, concept: str, sharp) -> str:
         text = f"{name}: no other acceptable outcome scores {within} of its optimum."
     for issue_name in sharp.at_range_end:
         issue = issues[issue_name]
+        if not isinstance(issue, ContinuousIssue):
+            raise TypeError(
+                f"issue {issue_name!r} is discrete: it has no range to be at the end of"
+            )
         text += (
             f" {_label(issue)} {_num(issue, float(chosen[issue_name]))} is an end of the "
             f"modelled range ({show_number(issue.low)} to {_num(issue, issue.high)})."

@@ -1,9 +1,10 @@
 """Validation of a whole scenario document against the format contract.
 
 :func:`validate` checks every rule of the format (``docs/reference/scenario-format.md``) on
-the :class:`Node` tree that :func:`~simulator.scenario.inherit.load_with_extends` returns, collects every problem, and
-either raises one :class:`~simulator.errors.ScenarioError` carrying all of them (sorted by
-file, line and column) or returns the content as engine objects (:class:`Parsed`).
+the :class:`Node` tree that :func:`~simulator.scenario.inherit.load_with_extends` returns,
+collects every problem, and either raises one :class:`~simulator.errors.ScenarioError`
+carrying all of them (sorted by file, line and column) or returns the content as engine
+objects (:class:`Parsed`).
 
 This module holds the top level (``format``, ``name``, ``description``, ``sources``,
 ``constraints``, ``proposals``, ``solve``); issues and rules are checked in
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 from simulator.errors import ScenarioError, sort_problems
 from simulator.model import MAX_OUTCOMES, DiscreteIssue, Issue, Party, Rule
@@ -204,7 +206,7 @@ def _check_sources(c: Checker, node: Node) -> Mapping[str, DeclaredSource | None
     sources: dict[str, DeclaredSource] = {}
     for sid, entry in node.value.items():
         here = child_path("sources", sid)
-        c.identifier(sid, node.keys.get(sid, entry), here, "source")
+        c.identifier(sid, node.key_node(sid), here, "source")
         fields = c.mapping(
             entry,
             here,
@@ -258,7 +260,7 @@ def _check_proposals(
     proposals: dict[str, ParsedProposal] = {}
     for name, entry in node.value.items():
         here = child_path("proposals", name)
-        c.identifier(name, node.keys.get(name, entry), here, "proposal")
+        c.identifier(name, node.key_node(name), here, "proposal")
         fields = c.mapping(
             entry,
             here,
@@ -290,7 +292,7 @@ def _check_outcome(
     ok = True
     for name, value in node.value.items():
         here = child_path(path, name)
-        if not c.key_reference(name, node.keys.get(name, value), here, issues, "issue"):
+        if not c.key_reference(name, node.key_node(name), here, issues, "issue"):
             ok = False
             continue
         issue = issues[name]
@@ -315,9 +317,20 @@ def _check_outcome(
     return outcome if ok else None
 
 
+class _SolveOptions(TypedDict, total=False):
+    """The options of the ``solve`` section that are given and valid (an invalid one is left
+    out: its problem is recorded, so the scenario is rejected)."""
+
+    concepts: tuple[str, ...]
+    lotteries: bool
+    signatories: tuple[str, ...]
+    max_outcomes: int
+    method: str
+
+
 def _check_solve(
     c: Checker, node: Node | None, parties: Mapping[str, Party | None]
-) -> dict[str, object]:
+) -> _SolveOptions:
     if node is None:
         return {}
     fields = c.mapping(
@@ -325,7 +338,7 @@ def _check_solve(
     )
     if fields is None:
         return {}
-    solve: dict[str, object] = {}
+    solve: _SolveOptions = {}
     if "concepts" in fields:
         names = _check_names(
             c, fields["concepts"], "solve.concepts", CONCEPTS, "solution concept", nonempty=False
@@ -333,24 +346,32 @@ def _check_solve(
         if names is not None:
             solve["concepts"] = names
     if "lotteries" in fields:
-        solve["lotteries"] = c.boolean(
+        lotteries = c.boolean(
             fields["lotteries"],
             "solve.lotteries",
             "true or false (also solve over randomised agreements)",
         )
+        if lotteries is not None:
+            solve["lotteries"] = lotteries
     if "signatories" in fields:
-        solve["signatories"] = _check_names(
+        signatories = _check_names(
             c, fields["signatories"], "solve.signatories", parties, "party", nonempty=True
         )
+        if signatories is not None:
+            solve["signatories"] = signatories
     if "max_outcomes" in fields:
-        solve["max_outcomes"] = c.integer(
+        max_outcomes = c.integer(
             fields["max_outcomes"],
             "solve.max_outcomes",
             "a positive integer (the largest outcome space to enumerate)",
             lambda n: n > 0,
         )
+        if max_outcomes is not None:
+            solve["max_outcomes"] = max_outcomes
     if "method" in fields:
-        solve["method"] = c.reference(fields["method"], "solve.method", METHODS, "method")
+        method = c.reference(fields["method"], "solve.method", METHODS, "method")
+        if method is not None:
+            solve["method"] = method
     return solve
 
 

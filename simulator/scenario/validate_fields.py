@@ -168,7 +168,7 @@ class Checker:
         fields: dict[str, Node] = {}
         for key, value in node.value.items():
             if key not in allowed:
-                where = node.keys.get(key, value)
+                where = node.key_node(key)
                 self.report(
                     where,
                     child_path(path, key),
@@ -223,7 +223,7 @@ class Checker:
         items: list[tuple[str, Node]] = []
         for name, item in node.value.items():
             here = child_path(path, name)
-            self.identifier(name, node.keys.get(name, item), here, what)
+            self.identifier(name, node.key_node(name), here, what)
             if item.value is not None:
                 items.append((here, item))
         return items

@@ -71,7 +71,7 @@ def check_issues(c: Checker, node: Node, path: str = "issues") -> Mapping[str, I
     issues: dict[str, Issue | None] = {}
     for name, entry in node.value.items():
         here = child_path(path, name)
-        c.identifier(name, node.keys.get(name, entry), here, "issue")
+        c.identifier(name, node.key_node(name), here, "issue")
         issues[name] = _check_issue(c, name, entry, here)
     return issues
 
@@ -96,7 +96,7 @@ def _check_issue(c: Checker, name: str, node: Node, path: str) -> Issue | None:
         for key in ("grid", "unit", "integer"):
             if key in fields:
                 c.report(
-                    node.keys.get(key, fields[key]),
+                    node.key_node(key),
                     child_path(path, key),
                     f"{key} applies to continuous issues (with range); issue {name!r} "
                     "is discrete (it has options)",
@@ -166,7 +166,7 @@ def _check_options(
             c.report(node, path, f"expected {expected}; found an empty mapping")
             return None
         names = list(node.value)
-        keys = [node.keys.get(n, node.value[n]) for n in names]
+        keys = [node.key_node(n) for n in names]
         labels: list[str] = []
         for n in names:
             item = node.value[n]
@@ -321,13 +321,13 @@ def check_condition(
             "max (a continuous issue)",
         )
         return None
-    if issue is None:
+    if name is None or issue is None:
         return None
     if isinstance(issue, DiscreteIssue):
         for key in forms:
             if key in ("min", "max"):
                 c.report(
-                    node.keys.get(key, fields[key]),
+                    node.key_node(key),
                     child_path(path, key),
                     f"{key} applies to continuous issues; issue {describe_issue(issue)} is "
                     "discrete: use in or not_in",
@@ -335,7 +335,7 @@ def check_condition(
                 return None
         if len(forms) == 2:
             c.report(
-                node.keys.get("not_in", fields["not_in"]),
+                node.key_node("not_in"),
                 child_path(path, "not_in"),
                 "give either in or not_in, not both",
             )
@@ -345,7 +345,7 @@ def check_condition(
     for key in forms:
         if key in ("in", "not_in"):
             c.report(
-                node.keys.get(key, fields[key]),
+                node.key_node(key),
                 child_path(path, key),
                 f"{key} applies to discrete issues; issue {describe_issue(issue)} is "
                 "continuous: use min and/or max",
@@ -394,7 +394,7 @@ def check_when(c: Checker, node: Node, path: str, issues: Issues) -> tuple[Condi
     ok = True
     for name, value in node.value.items():
         here = child_path(path, name)
-        if not c.key_reference(name, node.keys.get(name, value), here, issues, "issue"):
+        if not c.key_reference(name, node.key_node(name), here, issues, "issue"):
             ok = False
             continue
         issue = issues[name]

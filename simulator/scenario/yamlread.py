@@ -111,6 +111,19 @@ class Node:
             return [v.plain() for v in self.value]
         return self.value
 
+    def key_node(self, key: str) -> Node:
+        """In a mapping, the node to report a problem with ``key`` at: the key itself if its
+        position is known (it is for keys read from a file), else its value.
+
+        >>> value, key = Node(1, "s.yaml", 1, 4), Node("a", "s.yaml", 1, 1)
+        >>> Node({"a": value}, "s.yaml", 1, 1, {"a": key}).key_node("a") is key
+        True
+        >>> Node({"a": value}, "s.yaml", 1, 1).key_node("a") is value
+        True
+        """
+        found = self.keys.get(key)
+        return found if found is not None else self.value[key]
+
 
 def a_kind(node: Node) -> str:
     """The node's kind with an article, for messages: ``'a list'``, ``'an integer'``, ``'null'``.
@@ -308,13 +321,15 @@ def _decode(text: bytes | str, filename: str) -> str:
     if isinstance(text, bytes):
         data = text.removeprefix(b"\xef\xbb\xbf")
         bad, reason = data.find(b"\x00"), "it contains NUL bytes: binary data?"
+        decoded = ""
         if bad < 0:
             try:
-                text = data.decode("utf-8")
+                decoded = data.decode("utf-8")
             except UnicodeDecodeError as error:
                 bad, reason = error.start, f"byte 0x{data[error.start]:02x} is not valid UTF-8"
         if bad >= 0:
             raise _fail(filename, *_position(data, bad), f"the file is not UTF-8 text ({reason})")
+        text = decoded
     text = text.removeprefix("\ufeff")
     bad = text.find("\x00")
     if bad >= 0:
@@ -458,7 +473,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: str) -> Node:
         explicit: dict[str, Node] = {}  # key -> key node
-        pairs: list[tuple[str | None, yaml.Node, yaml.Node]] = []
+        pairs: list[tuple[str, yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
                 name = "<<"

@@ -35,6 +35,7 @@ import numpy as np
 
 from simulator.solvers.kalai import kalai
 from simulator.solvers.nash import nash, normalise_power
+from simulator.solvers.selection import Choice
 
 __all__ = ["Mixture", "kalai_lottery", "nash_lottery"]
 
@@ -66,6 +67,13 @@ def _mixture(rows: np.ndarray, lam: np.ndarray, gains: np.ndarray, gap: float) -
     order = np.argsort(rows)
     rows, lam = rows[order], lam[order]
     return Mixture(rows, lam, lam @ gains[rows], float(gap))
+
+
+def _row(choice: Choice | None) -> int:
+    """The row of a pure solution (:func:`nash`, :func:`kalai`) of gains that have rows."""
+    if choice is None:  # pragma: no cover - they return None only when there are no rows
+        raise RuntimeError("no pure solution found among a non-empty set of outcomes")
+    return choice.row
 
 
 #: A party whose best gain is at most this is treated as getting nothing from any lottery
@@ -183,7 +191,7 @@ def nash_lottery(
     best = gains.max(axis=0)
     active = best > ZERO_GAIN
     if not active.any():
-        return _mixture(np.array([nash(gains, power).row]), np.ones(1), gains, 0.0)
+        return _mixture(np.array([_row(nash(gains, power))]), np.ones(1), gains, 0.0)
     g = np.maximum(gains[:, active], 0.0) / best[active]
     w = w_all[active] / w_all[active].sum()
     # Start from the mix of each party's best outcome (every expected gain positive), polish
@@ -191,7 +199,7 @@ def nash_lottery(
     lam = np.zeros(g.shape[0])
     lam[np.argmax(g, axis=0)] += 1.0
     lam = _newton_on_support(g, w, lam / lam.sum())
-    pure = nash(g, w).row
+    pure = _row(nash(g, w))
     if _objective(g[pure], w) > _objective(lam @ g, w):
         lam = np.zeros(g.shape[0])
         lam[pure] = 1.0
@@ -238,7 +246,7 @@ def kalai_lottery(gains: np.ndarray, ideal: np.ndarray | None = None) -> Mixture
     ideal = gains.max(axis=0) if ideal is None else np.asarray(ideal, dtype=float)
     active = ideal > ZERO_GAIN
     if not active.any():
-        return _mixture(np.array([kalai(gains).row]), np.ones(1), gains, 0.0)
+        return _mixture(np.array([_row(kalai(gains))]), np.ones(1), gains, 0.0)
     g = gains[:, active] / ideal[active]  # shares of the ideal gains: the ideal point is 1
     p = g.shape[1]
     # variables: lam (n), t ; maximise t  s.t.  t - g.T lam <= 0 (per party), sum lam = 1
@@ -256,7 +264,7 @@ def kalai_lottery(gains: np.ndarray, ideal: np.ndarray | None = None) -> Mixture
         method="highs",
     )
     if first.status != 0:  # pragma: no cover - HiGHS failing on a bounded, feasible LP
-        return _mixture(np.array([kalai(gains).row]), np.ones(1), gains, np.inf)
+        return _mixture(np.array([_row(kalai(gains))]), np.ones(1), gains, np.inf)
     t = first.x[-1]
     # among lotteries reaching t, the largest expected total gain
     second = linprog(

@@ -190,7 +190,7 @@ def test_integer_on_a_discrete_issue_is_refused(tmp_path, capsys):
 def test_set_refuses_a_fraction(tmp_path, capsys):
     path = _scenario(tmp_path)
     assert main(["evaluate", str(path), "--set", "days=2.5"]) == 2
-    assert "days takes an integer" in capsys.readouterr().err
+    assert "days = 2.5 is not an integer" in capsys.readouterr().err
     assert main(["evaluate", str(path), "--set", "days=2"]) == 0
 
 
