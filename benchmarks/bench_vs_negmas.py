@@ -81,6 +81,7 @@ import numpy as np
 
 N_OPTIONS = 10
 TIE = 1e-12
+CONFLICT_ISSUES = 6  # the high-conflict case: 10^6 outcomes, 4 parties
 
 
 # -- domains -----------------------------------------------------------------------------------
@@ -101,6 +102,21 @@ def random_spec(n_issues: int, n_parties: int, seed: int = 0) -> dict:
             }
         )
     return {"issues": issues, "parties": parties}
+
+
+def conflict_spec(n_issues: int, n_parties: int, seed: int = 0) -> dict:
+    """A high-conflict domain: :func:`random_spec`, with every odd party valuing each option
+    ``1 - v`` where the party before it values it ``v`` (its own weights), and each
+    reservation at the party's smallest utility (every outcome acceptable; NegMAS's
+    disagreement point is then the same, item 3). 10^6 outcomes and 4 parties give 15,378
+    frontier points."""
+    spec = random_spec(n_issues, n_parties, seed)
+    parties = spec["parties"]
+    for odd, before in zip(parties[1::2], parties[::2]):
+        odd["values"] = [[1.0 - v for v in vals] for vals in before["values"]]
+    for p in parties:
+        p["reservation"] = sum(w * min(v) for w, v in zip(p["weights"], p["values"]))
+    return spec
 
 
 def genius_spec(folder: str) -> dict:
@@ -152,6 +168,8 @@ def load_spec(kind: str, arg: str, n_parties: int) -> dict:
     by the driver (so that the zopa process need not import negmas to parse the XML)."""
     if kind == "random":
         return random_spec(int(arg), n_parties)
+    if kind == "conflict":
+        return conflict_spec(int(arg), n_parties)
     return json.loads(Path(arg).read_text())
 
 
@@ -198,6 +216,9 @@ def _zopa_from_genius_module(folder: str, spec: dict):
         sd = genius.to_scenario_dict(dom, profiles)
         for party, p in zip(sd["parties"].values(), spec["parties"]):
             party["reservation"] = p["reservation"] / sum(p["weights"])
+            # weights normalised as NegMAS's are (scaled back in run_zopa), no GENIUS cap
+            party.pop("normalise_weights", None)
+            party.pop("cap", None)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "scenario.yaml"
             genius.write_scenario_yaml(sd, path)
@@ -211,7 +232,9 @@ def run_zopa(kind: str, arg: str, n_parties: int) -> dict:
     from simulator import analyze
 
     spec = load_spec(kind, arg, n_parties)
+    t_build = time.perf_counter()
     model, source = zopa_model(spec, kind)
+    t_build = time.perf_counter() - t_build
     # zopa divides each party's utility by its weight sum; report on NegMAS's scale
     scale = np.array([sum(p["weights"]) if kind == "genius" else 1.0 for p in spec["parties"]])
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -231,6 +254,7 @@ def run_zopa(kind: str, arg: str, n_parties: int) -> dict:
         "source": source,
         "outcomes": model.space.count,
         "seconds": seconds,
+        "end_to_end": t_build + seconds,  # compile_model + analyze
         "peak_mib": peak,
         "base_mib": base,
         "reservations": [float(r) for r in model.reservations * scale],
@@ -262,7 +286,7 @@ def negmas_ufuns(spec: dict, kind: str, arg: str):
             issues=issues,
             reserved_value=(
                 p["reservation"]
-                if kind == "random"
+                if kind != "genius"
                 else (
                     p["negmas_reserved_value"]
                     if p["negmas_reserved_value"] is not None
@@ -405,6 +429,9 @@ def main() -> None:
     parser.add_argument("--max", type=int, default=6, help="largest power of ten")
     parser.add_argument("--limit", type=float, default=120.0, help="skip NegMAS above (s)")
     parser.add_argument("--genius", nargs="*", default=[], help="GENIUS folders to run too")
+    parser.add_argument(
+        "--conflict", action="store_true", help="only the high-conflict 10^6 x 4 case"
+    )
     parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -415,7 +442,9 @@ def main() -> None:
 
     print(HEADER, flush=True)
     bases: dict[str, float] = {}
-    for p in (2, 3, 4):
+    if args.conflict:
+        args.min, args.max, args.genius = 1, 0, []  # no random cases, no GENIUS folders
+    for p in () if args.conflict else (2, 3, 4):
         times: list[float] = []
         for k in range(args.min, args.max + 1):
             z = sub("zopa", "random", str(k), p, timeout=3600)
@@ -436,7 +465,22 @@ def main() -> None:
                 except subprocess.TimeoutExpired:
                     skipped = f"skip (>{max(3 * args.limit, 60):.0f}s)"
             print(row(f"random 10^{k}", p, z, n, skipped), flush=True)
-    for folder in genius_folders(args.genius):
+    if args.conflict or args.max >= CONFLICT_ISSUES:
+        z = sub("zopa", "conflict", str(CONFLICT_ISSUES), 4, timeout=3600)
+        bases["zopa"] = z["base_mib"]
+        n, skipped, wait = None, None, max(3 * args.limit, 60)
+        try:
+            n = sub("negmas", "conflict", str(CONFLICT_ISSUES), 4, timeout=wait)
+            bases["negmas"] = n["base_mib"]
+        except subprocess.TimeoutExpired:
+            skipped = f"skip (>{wait:.0f}s)"
+        print(row(f"conflict 10^{CONFLICT_ISSUES}", 4, z, n, skipped), flush=True)
+        print(
+            f"{'':<16} (zopa end to end, compile_model + analyze: {z['end_to_end']:.3f} s; "
+            f"{len(z['frontier']):,} frontier points)",
+            flush=True,
+        )
+    for folder in genius_folders(args.genius) if not args.conflict else ():
         try:
             spec_file = Path(tempfile.gettempdir()) / f"bench_vs_negmas_{Path(folder).name}.json"
             spec_file.write_text(json.dumps(genius_spec(folder)))

@@ -660,7 +660,10 @@ def cmd_import_genius(args) -> int:
     )
 
     if len(args.profiles) < 2:
-        raise UsageError("give at least two PROFILE files: a scenario needs two parties")
+        raise UsageError(
+            "give at least two PROFILE files: a scenario needs two parties (GENIUS too cannot "
+            "start a negotiation with one profile)"
+        )
     if args.parties is not None and len(args.parties) != len(args.profiles):
         raise UsageError(
             f"{len(args.parties)} --party names for {len(args.profiles)} profiles; "

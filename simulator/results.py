@@ -88,7 +88,8 @@ class Frontier:
     ``utilities`` is ``(distinct, n_parties)`` with a column for every party, signatories or
     not (outcomes share a row only when every party's utility is equal); ``indices`` holds,
     per row, the first outcome (smallest enumeration number) with that vector, ascending (-1
-    for an outcome off the grid, found by the MILP method); ``counts`` how many acceptable
+    for an outcome off the grid, found by the MILP method, or numbered beyond int64: a space
+    of 10^30 outcomes); ``counts`` how many acceptable
     outcomes have it (one per row when not given). The others are enumerated on request by
     :func:`simulator.analysis.frontier_outcomes`. ``complete`` is false when the frontier was
     not (or not fully) computed: the MILP method traces it only for two signatories, up to a

@@ -189,7 +189,7 @@ def _rule(draw, issues):
 
 
 @st.composite
-def _party(draw, name: str, issues, red_lines: bool, interactions: bool) -> Party:
+def _party(draw, name: str, issues, red_lines: bool, interactions: bool, caps: bool) -> Party:
     weights: dict[str, float] = {}
     values = {}
     for issue in issues:
@@ -220,7 +220,21 @@ def _party(draw, name: str, issues, red_lines: bool, interactions: bool) -> Part
             for _ in range(draw(st.integers(0, 2)))
         )
     power = draw(st.one_of(st.just(1.0), st.floats(0.1, 5.0, allow_nan=False)))
-    return Party(name, float(reservation), weights, values, lines, inters, float(power))
+    cap, normalise = None, True
+    if caps:  # GENIUS's utilities: min(cap, sum), weights as given
+        cap = draw(st.one_of(st.none(), st.sampled_from([0.5, 1.0]), st.floats(0.2, 1.2)))
+        normalise = draw(st.booleans())
+    return Party(
+        name,
+        float(reservation),
+        weights,
+        values,
+        lines,
+        inters,
+        float(power),
+        cap=cap,
+        normalise=normalise,
+    )
 
 
 @st.composite
@@ -234,6 +248,7 @@ def models(
     constraints: bool = True,
     interactions: bool = True,
     min_signatories: int = 2,
+    caps: bool = False,
 ) -> Model:
     """A small random compiled model.
 
@@ -244,11 +259,14 @@ def models(
     the range) and :class:`IdealValue` values, reservations in ``[0, 0.8]``, optional red
     lines (conditions and implications), interactions and powers; optional constraints;
     a random set of at least ``min_signatories`` signatories (fewer only if there are not
-    that many parties).
+    that many parties). With ``caps``, parties may have a ``cap`` and weights used as given
+    (``normalise=False``), as GENIUS imports do.
     """
     issues = draw(_issues(max_issues, max_outcomes))
     n_parties = draw(st.integers(min_parties, max_parties))
-    parties = [draw(_party(f"p{j}", issues, red_lines, interactions)) for j in range(n_parties)]
+    parties = [
+        draw(_party(f"p{j}", issues, red_lines, interactions, caps)) for j in range(n_parties)
+    ]
     rules = []
     if constraints:
         rules = [_rule(draw, issues) for _ in range(draw(st.integers(0, 2)))]

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from simulator import analyze, compile_model, evaluate
+import simulator.model.space
+from simulator import analysis, analyze, compile_model, evaluate
 from simulator.analysis import frontier_outcomes
 from simulator.model import (
     Condition,
@@ -158,6 +159,89 @@ def test_results_do_not_depend_on_chunk_size(model):
             assert (a is None) == (c is None)
             if a is not None:
                 assert (a.index, a.objective) == (c.index, c.objective)
+
+
+def _assert_same_analysis(a, b) -> None:
+    """Equal zones, and frontiers and solutions equal bit for bit."""
+    assert a.zone == b.zone
+    np.testing.assert_array_equal(a.pareto.indices, b.pareto.indices)
+    assert a.pareto.utilities.tobytes() == b.pareto.utilities.tobytes()
+    np.testing.assert_array_equal(a.pareto.counts, b.pareto.counts)
+    for concept in CONCEPTS:
+        x, y = a.solutions[concept], b.solutions[concept]
+        assert (x is None) == (y is None)
+        if x is not None:
+            assert (x.index, x.objective, x.utilities) == (y.index, y.objective, y.utilities)
+
+
+def _by_parts_and_by_chunks(model: Model, block: int):
+    """``model`` analysed with blocks of at most ``block`` outcomes (so that its space splits
+    into leading issues and a trailing block, as spaces of 10^5 outcomes do), once with the
+    frontier from the parts' candidates and once filtering every chunk; and the split."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(simulator.model.space, "BLOCK", block)
+        split = analysis._parts_split(model)
+        by_parts = analyze(model)
+        mp.setattr(analysis, "_parts_split", lambda m: 0)
+        by_chunks = analyze(model, chunk_size=7)
+    return by_parts, by_chunks, split
+
+
+@given(
+    models(max_issues=5, red_lines=False, constraints=False, interactions=False),
+    st.sampled_from([2, 3, 8, 30]),
+)
+@settings(max_examples=120, deadline=None)
+def test_frontier_from_parts_equals_filtering_every_outcome(model, block):
+    by_parts, by_chunks, _ = _by_parts_and_by_chunks(model, block)
+    _assert_same_analysis(by_parts, by_chunks)
+
+
+def test_frontier_from_parts_keeps_every_duplicate_and_float_twin():
+    # values on a coarse grid: many outcomes share a utility vector, and sums such as
+    # 0.1 + 0.2 against 0.3 differ in the last bit before rounding
+    grid = (0.0, 0.1, 0.2, 0.3)
+    issues = [DiscreteIssue(f"i{k}", ("a", "b", "c", "d")) for k in range(5)]
+    parties = [
+        Party(
+            name,
+            0.1,
+            {i.name: 1.0 for i in issues},
+            {i.name: TableValue(grid[::step]) for i in issues},
+        )
+        for name, step in (("p", 1), ("q", -1))
+    ]
+    model = compile_model(issues, parties)
+    by_parts, by_chunks, split = _by_parts_and_by_chunks(model, 16)
+    assert split == 3
+    assert by_parts.pareto.count > by_parts.pareto.distinct  # duplicates, counted
+    _assert_same_analysis(by_parts, by_chunks)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"constraints": [Condition("i0", options=("a",), negate=True)]},
+        {"red_lines": (Condition("i0", options=("a",), negate=True),)},
+        {"interactions": (Interaction((Condition("i0", options=("a",)),), 0.1),)},
+        {"cap": 0.5},
+    ],
+    ids=["constraint", "red line", "interaction", "cap"],
+)
+def test_frontier_is_filtered_chunk_by_chunk_unless_utilities_are_plain_sums(change):
+    issues = [DiscreteIssue(f"i{k}", ("a", "b", "c")) for k in range(4)]
+    values = {i.name: TableValue((0.0, 0.5, 1.0)) for i in issues}
+    weights = {i.name: 1.0 for i in issues}
+    extra = {k: v for k, v in change.items() if k != "constraints"}
+    q = Party("q", 0.1, weights, values)
+    plain = compile_model(issues, [Party("p", 0.1, weights, values), q])
+    changed = compile_model(
+        issues, [Party("p", 0.1, weights, values, **extra), q], change.get("constraints", ())
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(simulator.model.space, "BLOCK", 9)
+        assert analysis._parts_split(plain) == 2
+        assert analysis._parts_split(changed) == 0
 
 
 # -- blocking analysis ------------------------------------------------------------------------

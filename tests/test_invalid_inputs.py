@@ -172,6 +172,7 @@ def _bad_parts():
             lambda: Party("p", 0.2, {"deal": -1.0}, {"deal": TableValue((1, 0, 0))}),
             "party 'p': weights must be non-negative",
         ),
+        ("infinite cap", lambda: party(cap=math.inf), "party 'p': a cap must be a finite number"),
         ("no options", lambda: DiscreteIssue("d", ()), "issue 'd' has no options"),
         ("repeated option", lambda: DiscreteIssue("d", ("a", "a")), "issue 'd' repeats an option"),
         (

@@ -39,10 +39,11 @@ mind giving), and both gain in total (beyond ``1e-12``):
 Utilities being additive, ``Delta_i`` is the change of ``u_i`` for *any* setting of the other
 issues. Interaction bonuses break this: a trade is flagged ``additive_exact=False`` when an
 interaction of ``i`` or ``j`` has a condition on ``a`` or ``b`` (its gains then hold only where
-no bonus switches on or off). The *to* assignment ``(l_a', l_b')`` must not break, on its own,
-any constraint or any red line of ``i`` or ``j`` whose issues all lie in ``{a, b}`` (rules over
-other issues depend on how those are settled, and are not judged); the *from* assignment may,
-since it is a position (Ukraine's NATO membership, which Russia forbids).
+no bonus switches on or off), and when ``i`` or ``j`` has a ``cap`` (the cap may cut a gain).
+The *to* assignment ``(l_a', l_b')`` must not break, on its own, any constraint or any red
+line of ``i`` or ``j`` whose issues all lie in ``{a, b}`` (rules over other issues depend on
+how those are settled, and are not judged); the *from* assignment may, since it is a position
+(Ukraine's NATO membership, which Russia forbids).
 
 Every level quadruple of every issue pair is enumerated, as arrays in blocks (bounded memory);
 a search of more than ``MAX_TRADE_WORK`` quadruples is refused before it starts
@@ -366,7 +367,7 @@ def _trade(model: Model, pair: tuple[int, int], tables, a: int, b: int, quad) ->
         for p in pair
         for inter in model.parties[p].interactions
         for c in inter.when
-    )
+    ) and all(model.parties[p].cap is None for p in pair)
     gains = np.round(
         (tables[a][quad[1]] - tables[a][quad[0]]) + (tables[b][quad[3]] - tables[b][quad[2]]),
         UTILITY_DECIMALS,

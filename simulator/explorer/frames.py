@@ -1,11 +1,12 @@
 """The explorer's frames: one scenario solved at each value of one of its numbers, ahead of time.
 
 :func:`compute_frames` takes a parameter path (:mod:`simulator.sweeps.params`; by default a
-signatory's reservation) and a list of values, and for each value recompiles the negotiation
-with that number replaced (:func:`simulator.sweeps.apply.with_parameters`), solves it
-(:func:`simulator.analyze`, Nash and Kalai-Smorodinsky only) and draws the utility-space
-picture and the bargaining-gap chart (:mod:`simulator.plots`) as SVG text that can be inlined
-in one HTML page (:func:`simulator.explorer.page.render_html`).
+signatory's reservation) and a list of values, and for each value solves the negotiation with
+that number replaced -- the analysis :func:`simulator.analyze` gives (Nash and
+Kalai-Smorodinsky only), from outcomes enumerated once for every frame
+(:mod:`simulator.explorer.solve`) -- and draws the utility-space picture and the
+bargaining-gap chart (:mod:`simulator.plots`) as SVG text that can be inlined in one HTML
+page (:func:`simulator.explorer.page.render_html`).
 
 The *slack* of a frame is the largest ``t`` such that some agreement allowed by the
 constraints and every signatory's red lines gives every signatory ``i`` at least
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.analysis import analyze
-from simulator.model import ContinuousIssue, Model
+from simulator.explorer.solve import frame_solver
+from simulator.model import ContinuousIssue, Model, PiecewiseLinearValue
 from simulator.scenario import Scenario
 from simulator.study import Study
 from simulator.sweeps.apply import check_domain, parameter_value, with_parameters
@@ -200,16 +202,20 @@ def _default_bounds(model: Model, path: str, own: float) -> tuple[float, float]:
             return float(issue.low), float(issue.high)
     if part.get("coordinate") == 0:  # a breakpoint moves between its neighbours, never past
         party = model.parties[model.party_names.index(str(part["party"]))]
-        xs = list(party.values[str(part["issue"])].xs)
+        curve = party.values[str(part["issue"])]
+        assert isinstance(curve, PiecewiseLinearValue)  # parameter_value checked the path
+        xs = list(curve.xs)
         j = int(str(part["point"]))
-        before = xs[j - 1] if j > 0 else None
-        after = xs[j + 1] if j + 1 < len(xs) else None
-        room = (after if after is not None else 2 * own - before) - (
-            before if before is not None else 2 * own - after
-        )
-        lo = own - room / 2 if before is None else before + room / 100
-        hi = own + room / 2 if after is None else after - room / 100
-        return float(lo), float(hi)
+        if len(xs) == 1:  # no neighbour: the x's own size either way
+            return own - max(1.0, abs(own)), own + max(1.0, abs(own))
+        if j == 0:  # mirror the gap to the next x
+            room = 2 * (xs[1] - own)
+            return float(own - room / 2), float(xs[1] - room / 100)
+        if j == len(xs) - 1:  # mirror the gap to the previous x
+            room = 2 * (own - xs[j - 1])
+            return float(xs[j - 1] + room / 100), float(own + room / 2)
+        room = xs[j + 1] - xs[j - 1]
+        return float(xs[j - 1] + room / 100), float(xs[j + 1] - room / 100)
     return min(0.0, own), max(1.0, own)  # reservation, option value, point: a utility
 
 
@@ -277,6 +283,9 @@ def _svg(fig, prefix: str) -> str:
     fixed size (the page scales it), every ``id`` (and reference to it) prefixed with
     ``prefix`` so that many figures can share one page."""
     buffer = io.StringIO()
+    # tight_layout leaves a placeholder layout engine, which would make savefig lay the
+    # figure out again by drawing it once more: the layout is done, the SVG the same
+    fig.set_layout_engine(None)
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
@@ -289,8 +298,10 @@ def _svg(fig, prefix: str) -> str:
     return _REF.sub(lambda m: m[1] + (prefix + m[2] if m[2] in ids else m[2]), text)
 
 
-def _draw(study: Study, x: str, y: str, k: int) -> tuple[str, str]:
-    """The utility-space picture and the gap chart of one frame, as SVG."""
+def _draw(study: Study, x: str, y: str, k: int, data=None) -> tuple[str, str]:
+    """The utility-space picture (of ``data``, if given: its
+    :func:`~simulator.plots.utility_space.utility_space_data`) and the gap chart of one
+    frame, as SVG."""
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -301,15 +312,16 @@ def _draw(study: Study, x: str, y: str, k: int) -> tuple[str, str]:
     # Text stays text (small, selectable; the page gives the fonts), ids are stable.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "zopa-explorer"}):
         fig = Figure(figsize=UTILITY_SPACE_SIZE)
-        ax = plot_utility_space(study, x, y, ax=fig.subplots(), legend=False)
+        ax = plot_utility_space(study, x, y, ax=fig.subplots(), legend=False, data=data)
         handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False)
+        # the plot functions made their Axes' texts literal; the legend is new
+        literal(fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False))
         rows = -(-len(labels) // 2)
-        literal(fig).tight_layout(rect=(0, (0.2 * rows + 0.15) / UTILITY_SPACE_SIZE[1], 1, 1))
+        fig.tight_layout(rect=(0, (0.2 * rows + 0.15) / UTILITY_SPACE_SIZE[1], 1, 1))
         space = _svg(fig, f"f{k}u-")
         fig = Figure(figsize=(GAP_WIDTH, 2.2 + 0.7 * len(study.analysis.signatories)))
         plot_gap(study, ax=fig.subplots())
-        literal(fig).tight_layout()
+        fig.tight_layout()
         gap = _svg(fig, f"f{k}g-")
     return space, gap
 
@@ -372,10 +384,12 @@ def compute_frames(
 
     Notes
     -----
-    Each frame is one full :func:`simulator.analyze` (zone, blocking analysis, Pareto frontier,
-    Nash and Kalai-Smorodinsky, no lotteries) of the recompiled negotiation, plus two figures:
-    about 1 s a frame on the Ukraine scenarios (2.2 million outcomes), a few hundredths of a
-    second on the teaching examples.
+    Each frame is the full :func:`simulator.analyze` (zone, blocking analysis, Pareto frontier,
+    Nash and Kalai-Smorodinsky, no lotteries) of the negotiation with the parameter changed,
+    plus two figures. The space is enumerated once for every frame
+    (:mod:`simulator.explorer.solve`): on the Ukraine scenarios (2.2 million outcomes) a frame
+    is solved in a few hundredths of a second, and drawing its two figures takes most of the
+    time. Frames :func:`simulator.analyze` would solve by MILP are solved by it, one by one.
 
     Examples
     --------
@@ -400,16 +414,23 @@ def compute_frames(
     check_domain(model, {path: (min(values), max(values))})  # before any frame is solved
     x, y = _pair(model, path, x, y)
     sig = [n for n, s in zip(names, model.signatories) if s]
+    solver = frame_solver(scenario, path, FRAME_CONCEPTS)
     out = []
     for k, value in enumerate(values):
-        changed = with_parameters(model, {path: value})
-        analysis = analyze(
-            changed,
-            FRAME_CONCEPTS,
-            method=scenario.method,
-            max_outcomes=scenario.max_outcomes,
-        )
-        space, gap = _draw(Study(scenario, changed, analysis, {}), x, y, k)
+        solved = solver.frame(value) if solver is not None else None
+        data = None
+        if solved is not None and solved.analysis is not None:
+            changed, analysis = solved.model, solved.analysis
+            data = solver.space_data(solved, x, y)  # type: ignore[union-attr]
+        else:  # solved by MILP (or too large to keep): the analysis of this frame alone
+            changed = with_parameters(model, {path: value})
+            analysis = analyze(
+                changed,
+                FRAME_CONCEPTS,
+                method=scenario.method,
+                max_outcomes=scenario.max_outcomes,
+            )
+        space, gap = _draw(Study(scenario, changed, analysis, {}), x, y, k, data)
         nash = analysis.solutions["nash"]
         out.append(
             Frame(

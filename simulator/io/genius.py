@@ -4,28 +4,33 @@ A GENIUS scenario is a *domain* file (``<negotiation_template>`` holding a
 ``<utility_space>`` whose ``<objective>`` lists the issues) and one *utility profile* per
 party (``<utility_space>`` with the same objective tree, an evaluation of every issue, the
 issue weights, a reservation value and a discount factor). GENIUS utility is linear additive
-(Baarslag et al. 2013, Lin et al. 2014):
+(Baarslag et al. 2013, Lin et al. 2014; ``AdditiveUtilitySpace.getUtility``):
 
-.. math:: u(x) = \\sum_k w_k \\, e_k(x_k), \\qquad w_k \\ge 0,
+.. math:: u(x) = \\min\\Big(1,\\; \\sum_k w_k \\, e_k(x_k)\\Big), \\qquad w_k \\ge 0,
 
 where, for a discrete issue, ``e_k(o) = evaluation(o) / max_o' evaluation(o')`` (GENIUS
-normalises item evaluations by the issue's largest one), and, for an integer or real issue,
-``e_k`` is the evaluator function clamped to [0, 1]. zopa's utility is the same additive form
-with weights normalised to sum to one, so the import is exact:
+normalises item evaluations by the issue's largest one; all 0 when that is below 1e-5), and,
+for an integer or real issue, ``e_k`` is the evaluator function clamped to [0, 1]. The
+weights are used as written: GENIUS compares this sum with the reservation even when the
+weights do not add up to 1. zopa's utility is the same additive form, with weights divided by
+their sum when they add up to 1 (the usual case, where both agree) and used as given
+(``normalise_weights: false``, with ``cap: 1`` when they add up to more) otherwise, so the
+import is exact. Non-linear profiles (ANAC 2014) are sums of weighted hyper-rectangles over
+integer issues, imported as interactions (:mod:`simulator.io.genius_nonlinear`).
 
 1. discrete issues become discrete issues whose options are the item values, in the
    domain's order, and each party's ``values`` are its evaluations divided by their maximum;
 2. integer and real issues become continuous issues (``range`` = the issue's bounds); an
    integer issue gets ``integer: true`` (only integers are valid: enumeration visits
    integers, ``--method milp`` solves on every integer, a proposal must be an integer) and a
-   ``grid`` of one point per integer when there are at most ``integer_grid_limit`` of them,
-   else that many integers evenly spread. The evaluator becomes ``points``: the clamped linear
-   function's end points and the points where it reaches 0 or 1 (a triangular evaluator its
-   three corners, a constant evaluator a flat line), so zopa's piecewise-linear value equals
-   GENIUS's at every number of the range;
+   ``grid`` of one point per integer (up to ``integer_grid_limit``, a million by default;
+   beyond, that many integers evenly spread). The evaluator becomes ``points``: the clamped
+   linear function's end points and the points where it reaches 0 or 1 (a triangular
+   evaluator its three corners, a constant evaluator a flat line), so zopa's piecewise-linear
+   value equals GENIUS's at every number of the range;
 3. ``<reservation value=..>`` becomes ``reservation`` (0 when missing) and
    ``<discount_factor value=..>`` the party's ``discount`` (1 when missing or 0, as in
-   GENIUS); zopa's static solvers ignore the discount;
+   GENIUS); ``zopa simulate`` discounts with it, the static solvers ignore it;
 4. each party gets ``assumption: "imported from GENIUS profile FILE"``, which covers every
    number of the party, so the scenario passes ``zopa check --strict``.
 
@@ -36,6 +41,7 @@ The import is split by concept; this module is its public front:
 - :mod:`simulator.io.genius_tree`: the objective tree (issues, their kinds and bounds);
 - :mod:`simulator.io.genius_values`: evaluations, evaluators, weights, reservation and
   discount (the evaluator forms accepted are listed there);
+- :mod:`simulator.io.genius_nonlinear`: non-linear profiles (hyper-rectangles);
 - :mod:`simulator.io.genius_read`: :func:`read_domain`, :func:`read_profile` and the
   :class:`Domain` and :class:`Profile` they return;
 - this module: :func:`to_scenario_dict`, :func:`write_scenario_yaml` and :func:`identifier`.
@@ -70,9 +76,14 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import Problem, ScenarioError
+from simulator.io.genius_nonlinear import NonlinearUtility, pieces
 from simulator.io.genius_read import Domain, Profile, read_domain, read_profile
 from simulator.io.genius_tree import GeniusIssue
-from simulator.model.issues import INTEGER_GRID
+from simulator.scenario.validate_issues import MAX_GRID
+
+#: Weights whose sum is within this of 1 are divided by it (they add up to 1 but for
+#: rounding); others are kept as given, as GENIUS keeps them.
+WEIGHT_SUM_ATOL = 1e-12
 
 __all__ = [
     "Domain",
@@ -121,7 +132,7 @@ def to_scenario_dict(
     names: Sequence[str] | None = None,
     *,
     name: str | None = None,
-    integer_grid_limit: int = INTEGER_GRID,
+    integer_grid_limit: int = MAX_GRID,
     real_grid: int = 11,
 ) -> dict[str, Any]:
     """A zopa scenario (format 1, as plain data) for a GENIUS domain and its profiles.
@@ -133,14 +144,19 @@ def to_scenario_dict(
     names : the parties' names (default: the profile file names); made into identifiers.
     name : the scenario's name (default: the domain's objective name or file name).
     integer_grid_limit : an integer issue is enumerated at every integer when it has at most
-        this many, else at this many evenly spread integers.
+        this many (default: a million, the largest ``grid``), else at this many evenly
+        spread integers.
     real_grid : points enumerated on a real issue.
 
     Returns
     -------
     dict
         ``format``, ``name``, ``description``, ``issues`` and ``parties``; each party has
-        ``label``, ``reservation``, ``discount``, ``assumption`` and ``issues``.
+        ``label``, ``reservation``, ``discount``, ``assumption`` and ``issues``, and
+        ``normalise_weights: false`` (weights not adding up to 1), ``cap: 1`` (weights adding
+        up to more than 1, or a non-linear profile) and ``interactions`` (a non-linear
+        profile: its hyper-rectangles, see :mod:`simulator.io.genius_nonlinear`) where
+        GENIUS needs them.
 
     Raises
     ------
@@ -167,22 +183,33 @@ def to_scenario_dict(
     for i, profile in enumerate(profiles):
         label = names[i] if names is not None else Path(profile.file).stem
         party = _unique(identifier(label, "party"), taken)
-        entries: dict[str, Any] = {}
-        for issue in issues:
-            value = profile.values[issue.name]
-            entry: dict[str, Any] = {"weight": profile.weights[issue.name]}
-            if isinstance(value, Mapping):
-                entry["values"] = {o: value[o] for o in issue.values}
-            else:
-                entry["points"] = [[x, y] for x, y in value]
-            entries[keys[issue.name]] = entry
-        parties[party] = {
+        entry_of: dict[str, Any] = {
             "label": label,
             "reservation": profile.reservation,
             "discount": profile.discount,
-            "assumption": f"imported from GENIUS profile {Path(profile.file).name}",
-            "issues": entries,
         }
+        entries: dict[str, Any] = {}
+        if profile.nonlinear is not None:
+            entry_of["cap"] = 1
+        else:
+            total = sum(profile.weights.values())
+            if abs(total - 1.0) > WEIGHT_SUM_ATOL:  # GENIUS uses the weights as given
+                entry_of["normalise_weights"] = False
+                if total > 1.0:
+                    entry_of["cap"] = 1
+            for issue in issues:
+                value = profile.values[issue.name]
+                entry: dict[str, Any] = {"weight": profile.weights[issue.name]}
+                if isinstance(value, Mapping):
+                    entry["values"] = {o: value[o] for o in issue.values}
+                else:
+                    entry["points"] = [[x, y] for x, y in value]
+                entries[keys[issue.name]] = entry
+        entry_of["assumption"] = f"imported from GENIUS profile {Path(profile.file).name}"
+        entry_of["issues"] = entries
+        if profile.nonlinear is not None:
+            entry_of["interactions"] = _interactions(profile.nonlinear, issues, keys)
+        parties[party] = entry_of
     domain_name = domain.name if domain is not None else Path(profiles[0].file).stem
     source = (
         f"the GENIUS domain {Path(domain.file).name}" if domain is not None else "GENIUS profiles"
@@ -193,12 +220,67 @@ def to_scenario_dict(
         "description": (
             f"Imported from {source} with the profiles "
             + ", ".join(Path(p.file).name for p in profiles)
-            + " (zopa import-genius). Utilities are GENIUS's linear additive utilities; "
-            "each party's discount factor is kept as 'discount' and not used by the solvers."
+            + f" (zopa import-genius). Utilities are GENIUS's {_kinds(profiles)}. Each "
+            "party's discount factor is kept as 'discount': zopa simulate discounts with it, "
+            "the static solvers do not."
         ),
         "issues": scenario_issues,
         "parties": parties,
     }
+
+
+def _kinds(profiles: Sequence[Profile]) -> str:
+    """What the profiles' utilities are, for the scenario's description."""
+    nonlinear = sum(p.nonlinear is not None for p in profiles)
+    kinds = []
+    if nonlinear < len(profiles):
+        kinds.append("linear additive utilities")
+    if nonlinear:
+        kinds.append(
+            "non-linear utilities (the utilities of the hyper-rectangles an outcome lies in, "
+            "summed, divided by maxutility and capped at 1)"
+        )
+    return " and ".join(kinds)
+
+
+def _interactions(
+    utility: NonlinearUtility, issues: Sequence[GeniusIssue], keys: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """A non-linear profile's hyper-rectangles as interactions: each disjoint piece of a
+    rectangle (:func:`~simulator.io.genius_nonlinear.pieces`) with bonus ``utility /
+    maxutility``."""
+    by_index = {i.index: i for i in issues}
+    ranges = {
+        i.index: (int(i.low), int(i.high))  # type: ignore[arg-type]
+        for i in issues
+        if i.kind == "integer"
+    }
+    found: list[dict[str, Any]] = []
+    for r, rect in enumerate(utility.rectangles):
+        bonus = rect.utility / utility.max_utility
+        if bonus == 0:
+            continue
+        parts = pieces(rect, ranges)
+        for p, piece in enumerate(parts):
+            when: dict[str, Any] = {
+                keys[by_index[k].name]: {"min": lo, "max": hi} for k, (lo, hi) in piece.items()
+            }
+            if not when:  # holds everywhere: say so with the first issue's whole range
+                first = issues[0]
+                whole = [first.low, first.high]
+                if first.kind == "integer":
+                    whole = [int(x) for x in whole]  # type: ignore[arg-type]
+                when[keys[first.name]] = (
+                    list(first.values)
+                    if first.kind == "discrete"
+                    else {"min": whole[0], "max": whole[1]}
+                )
+            kind = "EXCLUDES" if rect.exclusive else "INCLUDES"
+            where = f"hyperRectangle[{r}] ({kind}" + (
+                f", part {p + 1} of {len(parts)})" if len(parts) > 1 else ")"
+            )
+            found.append({"when": when, "bonus": bonus, "description": where})
+    return found
 
 
 def _issue_entry(issue: GeniusIssue, integer_grid_limit: int, real_grid: int) -> dict[str, Any]:

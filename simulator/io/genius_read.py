@@ -1,9 +1,10 @@
 """Reading GENIUS domain and utility-profile files: :func:`read_domain` and :func:`read_profile`.
 
 A domain gives the issues; a profile gives one party's evaluation of every issue, the issue
-weights, a reservation value and a discount factor, and is checked against its domain (same
-indices, names, kinds, items and bounds). Both readers report every problem of a file at once,
-as a :class:`~simulator.errors.ScenarioError`.
+weights, a reservation value and a discount factor -- or, for a non-linear profile
+(:mod:`simulator.io.genius_nonlinear`), its weighted hyper-rectangles -- and is checked
+against its domain (same indices, names, kinds, items and bounds). Both readers report every
+problem of a file at once, as a :class:`~simulator.errors.ScenarioError`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.io.genius_tree import GeniusIssue, find_objective, read_issues
+from simulator.io.genius_nonlinear import NonlinearUtility, is_nonlinear, read_nonlinear
+from simulator.io.genius_tree import GeniusIssue, find_objective, read_issues, tree_path
 from simulator.io.genius_values import (
     Points,
     discrete_values,
@@ -43,8 +45,10 @@ class Profile:
 
     ``weights`` and ``values`` are keyed by issue name. A discrete issue's value is a mapping
     of each item value to its evaluation divided by the issue's largest (so in [0, 1]); an
-    integer or real issue's value is a tuple of ``(x, y)`` points, x ascending. ``issues``
-    is the profile's own objective tree, used when the domain lists no issues.
+    integer or real issue's value is a tuple of ``(x, y)`` points, x ascending. ``weights``
+    are as given in the file (GENIUS does not normalise them). ``issues`` is the profile's own
+    objective tree, used when the domain lists no issues. A non-linear profile has no weights
+    and values but ``nonlinear``, its hyper-rectangles.
     """
 
     file: str
@@ -53,6 +57,7 @@ class Profile:
     values: Mapping[str, Mapping[str, float] | Points]
     reservation: float = 0.0
     discount: float = 1.0
+    nonlinear: NonlinearUtility | None = None
 
 
 def read_domain(path: str | os.PathLike[str]) -> Domain:
@@ -95,8 +100,9 @@ def read_profile(path: str | os.PathLike[str], domain: Domain | None = None) -> 
     Returns
     -------
     Profile
-        Weights, values (discrete evaluations divided by their maximum, continuous evaluators
-        as points), reservation (default 0) and discount factor (default 1).
+        Weights (as given), values (discrete evaluations divided by their maximum, continuous
+        evaluators as points) or, for a non-linear profile, its hyper-rectangles; reservation
+        (default 0) and discount factor (default 1).
 
     Raises
     ------
@@ -111,16 +117,22 @@ def read_profile(path: str | os.PathLike[str], domain: Domain | None = None) -> 
         f.fail_if_problems()
         raise AssertionError("unreachable")  # pragma: no cover
     read = read_issues(f, objective, profile=True)
+    where = tree_path(objective)
+    nonlinear = is_nonlinear(root, objective)
     known = {i.index: i for i in domain.issues} if domain is not None and domain.issues else None
     values: dict[str, Mapping[str, float] | Points] = {}
     seen: set[int] = set()
+    targets: dict[int, GeniusIssue] = {}
     for issue, element, path in read:
-        target = issue
+        target: GeniusIssue | None = issue
         if known is not None:
             target = _match(f, issue, element, path, known, domain)  # type: ignore[arg-type]
-            if target is None:
-                continue
+        if target is None:
+            continue
         seen.add(target.index)
+        targets[target.index] = target
+        if nonlinear:
+            continue  # valued by the hyper-rectangles, read below
         if target.kind == "discrete":
             table = discrete_values(f, element, path, target)
             if table is not None:
@@ -145,18 +157,24 @@ def read_profile(path: str | os.PathLike[str], domain: Domain | None = None) -> 
             if index not in seen and index not in claimed:
                 f.report(
                     objective,
-                    "objective",
+                    where,
                     f"the profile has no issue {issue.name!r} (index {index}) of the domain "
                     f"{Path(domain.file).name}; expected every issue of the domain",  # type: ignore[union-attr]
                 )
-    by_index = {
-        i.index: (known[i.index].name if known and i.index in known else i.name) for i, _, _ in read
-    }
-    weights = read_weights(f, objective, by_index)
+    utility = None
+    weights: dict[str, float] = {}
+    if nonlinear:
+        utility = read_nonlinear(f, objective, where, known or targets)
+    else:
+        by_index = {
+            i.index: (known[i.index].name if known and i.index in known else i.name)
+            for i, _, _ in read
+        }
+        weights = read_weights(f, objective, by_index)
     reservation, discount = reservation_and_discount(f, root)
     f.fail_if_problems()
     issues = tuple(known.values()) if known is not None else tuple(i for i, _, _ in read)
-    return Profile(f.name, issues, weights, values, reservation, discount)
+    return Profile(f.name, issues, weights, values, reservation, discount, utility)
 
 
 def _indices(objective: ET.Element) -> set[int]:
@@ -194,7 +212,8 @@ def _match(
             element,
             f"{path}.name",
             f"issue {issue.index} is named {issue.name!r} here but {target.name!r} in the "
-            f"domain {where}",
+            f"domain {where}; GENIUS matches issues by index and would read this issue as "
+            f"{target.name!r} without a warning: fix the name or the index",
         )
         return None
     if target.kind != issue.kind:

@@ -6,6 +6,11 @@ an ``index`` (what ``<weight index=..>`` refers to) and a type (``type``, ``etyp
 ``vtype``: discrete, integer or real). A discrete issue lists its options as ``<item
 value=..>``; an integer or real issue has ``lowerbound``/``upperbound`` attributes or a
 ``<range lowerbound=.. upperbound=..>`` child. Nested objectives are not supported.
+
+A profile may also list its issues and weights directly in ``<utility_space>``, without an
+``<objective>`` (``other/inheritancedomain``): GENIUS reads the issues and weights of every
+level of the tree (``AdditiveUtilitySpace.loadTreeRecursive``), so these are read too, and
+paths then start at the issue (``issue[2].item[0]``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 
 from simulator.io.genius_xml import XmlFile, children
 
-__all__ = ["KINDS", "GeniusIssue", "find_objective", "read_issues"]
+__all__ = ["KINDS", "GeniusIssue", "find_objective", "read_issues", "tree_path"]
 
 KINDS = ("discrete", "integer", "real")
 
@@ -39,8 +44,15 @@ class GeniusIssue:
     line: int | None = None
 
 
+def tree_path(objective: ET.Element) -> str:
+    """The path of the element holding the issues: ``objective``, or ``""`` when they lie
+    directly in ``<utility_space>``."""
+    return "objective" if objective.tag == "objective" else ""
+
+
 def find_objective(f: XmlFile, root: ET.Element, what: str) -> ET.Element | None:
-    """The ``<objective>`` of a domain or profile document (reported if missing)."""
+    """The ``<objective>`` of a domain or profile document (reported if missing); for a
+    profile whose ``<utility_space>`` holds its issues directly, the utility space itself."""
     if root.tag == "negotiation_template":
         space = root.find("utility_space")
         if space is None:
@@ -56,6 +68,8 @@ def find_objective(f: XmlFile, root: ET.Element, what: str) -> ET.Element | None
         )
         return None
     objective = space.find("objective")
+    if objective is None and what != "domain" and space.find("issue") is not None:
+        return space  # issues and weights directly in <utility_space>: GENIUS reads them
     if objective is None:
         f.report(
             space,
@@ -68,7 +82,9 @@ def find_objective(f: XmlFile, root: ET.Element, what: str) -> ET.Element | None
 
 def _kind(f: XmlFile, element: ET.Element, path: str) -> str | None:
     given = {
-        a: element.get(a).strip().lower() for a in ("type", "etype", "vtype") if element.get(a)
+        a: (element.get(a) or "").strip().lower()
+        for a in ("type", "etype", "vtype")
+        if element.get(a)
     }
     kinds = set(given.values())
     if not kinds:
@@ -124,7 +140,8 @@ def read_issues(
 ) -> list[tuple[GeniusIssue, ET.Element, str]]:
     """Read the issues of an objective (with their elements and paths)."""
     found: list[tuple[GeniusIssue, ET.Element, str]] = []
-    for sub, path in children(objective, "objective", "objective"):
+    where = tree_path(objective)
+    for sub, path in children(objective, "objective", where):
         f.report(
             sub,
             path,
@@ -133,7 +150,7 @@ def read_issues(
         )
     seen_index: dict[int, str] = {}
     seen_name: dict[str, str] = {}
-    for element, path in children(objective, "issue", "objective"):
+    for element, path in children(objective, "issue", where):
         name = f.text(element, path, "name", "the issue's name")
         index = f.number(
             element, path, "index", "an integer (the issue's number)", lambda x: x.is_integer()
@@ -160,14 +177,16 @@ def read_issues(
             if not items:
                 f.report(element, path, f"discrete issue {name!r} has no <item> elements")
                 continue
+            first: dict[str, ET.Element] = {}
             for item, item_path in items:
                 value = f.text(item, item_path, "value", "the option's name")
                 if value is None:
                     continue
                 if value in values:
-                    f.report(item, f"{item_path}.value", f"item {value!r} is listed twice")
+                    f.report(item, f"{item_path}.value", _twice(value, first[value], item))
                     continue
                 values.append(value)
+                first[value] = item
         else:
             low, high, given = _bounds(f, element, path, kind)
             if not given and not profile:
@@ -182,5 +201,16 @@ def read_issues(
         )
         found.append((issue, element, path))
     if not found and profile:
-        f.report(objective, "objective", "the objective has no <issue> elements")
+        f.report(objective, where, "the objective has no <issue> elements")
     return found
+
+
+def _twice(value: str, first: ET.Element, again: ET.Element) -> str:
+    """The message for an item listed twice, with what GENIUS would make of it."""
+    a, b = first.get("evaluation"), again.get("evaluation")
+    if a is None or b is None:  # a domain's items
+        return f"item {value!r} is listed twice; expected each item once"
+    return (
+        f"item {value!r} is listed twice (evaluations {a} and {b}); GENIUS would keep the last "
+        f"one ({b}) without a warning: delete the item that is wrong"
+    )

@@ -1,9 +1,12 @@
 """A GENIUS profile's numbers: item evaluations, evaluators, weights, reservation, discount.
 
 A discrete issue's ``<item evaluation=..>`` numbers are divided by the issue's largest
-(:func:`discrete_values`); an integer or real issue's ``<evaluator>`` becomes the points of a
-piecewise-linear function equal to GENIUS's clamped evaluator on the issue's range
-(:func:`evaluator_points`).
+(:func:`discrete_values`), all 0 when the largest is below ``1e-5`` (GENIUS's
+``EvaluatorDiscrete.normalize``: an issue whose evaluations are all 0 is worth 0); an integer
+or real issue's ``<evaluator>`` becomes the points of a piecewise-linear function equal to
+GENIUS's clamped evaluator on the issue's range (:func:`evaluator_points`). Weights are read
+as given (:func:`read_weights`); a ``<weight>`` on the objective itself (its own ``index``)
+is ignored, as GENIUS ignores it.
 
 Evaluator forms (attributes of ``<evaluator ftype=..>`` inside an integer or real issue; the
 issue's bounds ``lo``, ``hi`` come from its ``lowerbound``/``upperbound`` attributes or from a
@@ -25,7 +28,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
-from simulator.io.genius_tree import GeniusIssue
+from simulator.io.genius_tree import GeniusIssue, tree_path
 from simulator.io.genius_xml import XmlFile, children
 
 __all__ = [
@@ -38,10 +41,16 @@ __all__ = [
 
 Points = tuple[tuple[float, float], ...]
 
+#: GENIUS values a discrete issue at 0 throughout when its largest evaluation is below this
+#: (``EvaluatorDiscrete.normalize``), instead of dividing by it.
+ZERO_EVALUATION = 1e-5
+
 
 def discrete_values(
     f: XmlFile, element: ET.Element, path: str, issue: GeniusIssue
 ) -> dict[str, float] | None:
+    """A discrete issue's evaluations divided by the largest, by item (all 0 when the largest
+    is below ``ZERO_EVALUATION``); ``None`` when one is not a number >= 0 (reported)."""
     raw: dict[str, float] = {}
     ok = True
     for item, item_path in children(element, "item", path):
@@ -62,20 +71,17 @@ def discrete_values(
     if not ok:
         return None
     top = max(raw.values(), default=0.0)
-    if top <= 0:
-        f.report(
-            element,
-            path,
-            f"every evaluation of issue {issue.name!r} is 0; expected at least one positive "
-            "evaluation (they are divided by the largest)",
-        )
-        return None
+    if top < ZERO_EVALUATION:  # GENIUS: the issue is worth 0 whatever is chosen
+        return {v: 0.0 for v in issue.values}
     return {v: raw[v] / top for v in issue.values}
 
 
 def evaluator_points(
     f: XmlFile, element: ET.Element, path: str, kind: str, low: float, high: float
 ) -> Points | None:
+    """An integer or real issue's ``<evaluator>`` as the points of a piecewise-linear value
+    equal to it on ``[low, high]`` (the forms are listed in the module docstring); ``None``
+    when it is missing or malformed (reported)."""
     evaluators = children(element, "evaluator", path)
     if not evaluators:
         f.report(
@@ -150,11 +156,19 @@ def _clamped_line(intercept: float, slope: float, low: float, high: float) -> Po
 
 
 def read_weights(f: XmlFile, objective: ET.Element, names: Mapping[int, str]) -> dict[str, float]:
+    """Each issue's ``<weight index=.. value=..>``, as given (not normalised), by issue name."""
     weights: dict[str, float] = {}
-    for element, path in children(objective, "weight", "objective"):
+    where = tree_path(objective)
+    try:
+        own = int(float(objective.get("index", "")))
+    except (ValueError, OverflowError):
+        own = None
+    for element, path in children(objective, "weight", where):
         index = f.number(
             element, path, "index", "an integer (the issue's index)", lambda x: x.is_integer()
         )
+        if index is not None and int(index) == own and own not in names:
+            continue  # a weight on the objective itself: GENIUS ignores it (ANAC 2012 Fitness)
         w = f.number(element, path, "value", "a number >= 0 (the issue's weight)", lambda x: x >= 0)
         if index is None or w is None:
             continue
@@ -175,11 +189,11 @@ def read_weights(f: XmlFile, objective: ET.Element, names: Mapping[int, str]) ->
     if missing:
         f.report(
             objective,
-            "objective",
+            where,
             "no <weight index=.. value=..> for issue(s): " + ", ".join(map(repr, missing)),
         )
     elif names and not any(w > 0 for w in weights.values()):
-        f.report(objective, "objective", "every weight is 0; expected at least one positive weight")
+        f.report(objective, where, "every weight is 0; expected at least one positive weight")
     return weights
 
 
@@ -195,6 +209,8 @@ def _space_number(
 
 
 def reservation_and_discount(f: XmlFile, root: ET.Element) -> tuple[float, float]:
+    """The profile's reservation (0 when missing) and discount factor (1 when missing or 0,
+    as GENIUS reads them)."""
     space = root.find("utility_space") if root.tag == "negotiation_template" else root
     space = root if space is None else space
     r = _space_number(

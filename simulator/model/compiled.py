@@ -4,7 +4,8 @@
 function, rule and interaction into small arrays indexed by issue level. Evaluating a chunk
 of outcomes is then a handful of vectorised table lookups:
 
-* :meth:`Model.utilities` -- an ``(n_outcomes, n_parties)`` float array;
+* :meth:`Model.utilities` -- an ``(n_outcomes, n_parties)`` float array (the additive part,
+  the interaction bonuses, then each party's ``cap``);
 * :meth:`Model.constraint_mask` -- which outcomes obey every structural constraint;
 * :meth:`Model.red_line_breaks` -- an ``(n_outcomes, n_red_lines)`` boolean array.
 """
@@ -93,6 +94,8 @@ class Model:
     _constraints: tuple[_CompiledRule, ...] = field(repr=False)
     _red_lines: tuple[_CompiledRule, ...] = field(repr=False)
     _interactions: tuple[tuple[int, float, tuple[_CompiledCondition, ...]], ...] = field(repr=False)
+    #: per party, its cap (``inf`` without one); ``None`` when no party has a cap
+    _caps: np.ndarray | None = field(default=None, repr=False)
 
     # -- shape ------------------------------------------------------------------------------
     @property
@@ -134,6 +137,8 @@ class Model:
         """Every party's utility of each outcome: ``(n_outcomes, n_parties)`` floats."""
         out = self.additive(levels, 0)
         self._add_bonuses(levels, out)
+        if self._caps is not None:
+            np.minimum(out, self._caps, out=out)
         return np.round(out, UTILITY_DECIMALS, out=out)
 
     def additive(self, levels: np.ndarray, first: int) -> np.ndarray:
@@ -163,6 +168,8 @@ class Model:
             if levels is None:
                 raise ValueError("interaction bonuses need the chunk's levels")
             self._add_bonuses(levels, out)
+        if self._caps is not None:
+            np.minimum(out, self._caps, out=out)
         return np.round(out, UTILITY_DECIMALS, out=out)
 
     def evaluated(
@@ -173,7 +180,8 @@ class Model:
         issues' additive part is computed once per block (:meth:`block_utilities`). With
         ``levels=False`` the chunk's levels are built only if interaction bonuses need them,
         and ``None`` is yielded in their place."""
-        last = trailing_part = None
+        last: object = None
+        trailing_part = np.empty(0)
         build = levels or self.has_interactions
         for start, prefix, block in self.space.blocks(chunk_size):
             if block is not last:
@@ -400,15 +408,20 @@ def compile_model(
                 )
             if isinstance(fn, TableValue) and len(fn.values) != issue.n_levels:
                 raise ValueError(f"party {party.name!r}: {issue_name!r} needs a value per option")
-            if tables[k] is None:
-                tables[k] = np.zeros((len(lv[k]), len(parties)))
-            tables[k][:, j] = w * fn(lv[k])
+            table = tables[k]
+            if table is None:
+                table = tables[k] = np.zeros((len(lv[k]), len(parties)))
+            table[:, j] = w * fn(lv[k])
     interactions = tuple(
         (j, inter.bonus, tuple(_compile_condition(c, by_name, issues, lv) for c in inter.when))
         for j, party in enumerate(parties)
         for inter in party.interactions
     )
     red_lines = tuple(RedLine(j, r) for j, p in enumerate(parties) for r in p.red_lines)
+    caps = None
+    if any(p.cap is not None for p in parties):
+        caps = np.array([np.inf if p.cap is None else p.cap for p in parties], dtype=float)
+        caps.setflags(write=False)
     for t in tables:
         if t is not None:
             t.setflags(write=False)
@@ -423,4 +436,5 @@ def compile_model(
         _constraints=tuple(_compile_rule(r, by_name, issues, lv) for r in constraints),
         _red_lines=tuple(_compile_rule(r.rule, by_name, issues, lv) for r in red_lines),
         _interactions=interactions,
+        _caps=caps,
     )

@@ -31,6 +31,8 @@ class CompareData:
 
 
 def compare_data(c: Comparison) -> CompareData:
+    """What the comparison figure draws: each party's reservation and Nash utility in every
+    scenario, under the party's display label."""
     labels: dict[str, str] = {}
     for st in c.studies:
         for p in st.model.parties:

@@ -338,6 +338,8 @@ class SlackDistributionData:
 
 
 def slack_distribution_data(df) -> SlackDistributionData:
+    """What the margin histogram draws from a sweep's rows: the finite margins, how many
+    runs had a zone and how many had no outcome obeying the red lines."""
     s = _slack(df)
     exists = df["exists"].astype(bool).to_numpy()
     return SlackDistributionData(

@@ -5,14 +5,18 @@ entries), and optional ``label``, ``description``, ``power`` (> 0, default 1), `
 (a list of rules, or -- an extension -- a mapping of names to rules, so that a variant can
 override one of them), ``interactions`` (a list of ``{when, bonus}``), ``source``,
 ``assumption`` and ``discount`` (an extension: a number in (0, 1], the GENIUS discount
-factor, kept in the party's ``extra`` mapping; the static solvers ignore it). An issue entry
+factor, kept in the party's ``extra`` mapping; the static solvers ignore it), ``cap`` (an
+extension: a number, the most utility the party can have; GENIUS caps utilities at 1) and
+``normalise_weights`` (an extension: ``false`` uses the weights as given instead of dividing
+them by their sum, as GENIUS does). An issue entry
 has a ``weight`` (>= 0) and exactly one value function fitting its issue: ``values`` for a
 discrete issue (every option, each in [0, 1]), ``points`` (``[[x, y], ...]`` with x strictly
 ascending and y in [0, 1]; an uncertain x's range must lie strictly between its neighbours'
 xs, so that the xs stay ascending for every value the ranges allow) or ``ideal`` (a number in
 the issue's range) for a continuous one.
-A party whose weights are all zero, or who weighs no issue at all, is an error: it would be
-indifferent to every outcome.
+A party whose weights are all zero, or who weighs no issue at all, is an error (it would be
+indifferent to every outcome) unless it has interactions: its utility is then their bonuses
+(``issues: {}``; GENIUS's non-linear profiles).
 
 Each reservation, entry and red line is recorded as a provenance claim
 (:mod:`simulator.scenario.provenance`), covered by its own citation or else by its party's.
@@ -53,6 +57,8 @@ PARTY_KEYS = (
     "source",
     "assumption",
     "discount",
+    "cap",
+    "normalise_weights",
 )
 ENTRY_KEYS = ("weight", "values", "points", "ideal", "source", "assumption")
 RULE_EXTRA = ("description", "source", "assumption")
@@ -79,7 +85,7 @@ def check_parties(
     parties: dict[str, Party | None] = {}
     for name, entry in node.value.items():
         here = child_path(path, name)
-        c.identifier(name, node.keys.get(name, entry), here, "party")
+        c.identifier(name, node.key_node(name), here, "party")
         parties[name] = _check_party(c, name, entry, here, issues, sources)
     return parties
 
@@ -137,10 +143,35 @@ def _check_party(
             lambda x: 0.0 < x <= 1.0,
         )
         ok &= discount is not None
+    cap = None
+    if "cap" in fields:
+        cap = c.number(
+            fields["cap"],
+            child_path(path, "cap"),
+            "a number (the most utility the party can have: its utility is min(cap, ...))",
+        )
+        ok &= cap is not None
+    normalise: bool | None = True
+    if "normalise_weights" in fields:
+        normalise = c.boolean(
+            fields["normalise_weights"],
+            child_path(path, "normalise_weights"),
+            "true or false (false: the weights are used as given, not divided by their sum)",
+        )
+        ok &= normalise is not None
+    bonuses = fields.get("interactions")
+    has_bonuses = bonuses is not None and isinstance(bonuses.value, list) and bool(bonuses.value)
     entries = None
     if "issues" in fields:
         entries = _check_entries(
-            c, name, fields["issues"], child_path(path, "issues"), issues, sources, cite
+            c,
+            name,
+            fields["issues"],
+            child_path(path, "issues"),
+            issues,
+            sources,
+            cite,
+            has_bonuses,
         )
     red_lines = _check_rules(
         c, name, fields.get("red_lines"), child_path(path, "red_lines"), issues, sources, cite
@@ -169,6 +200,8 @@ def _check_party(
         1.0 if power is None else power,
         label,
         extra,
+        cap,
+        bool(normalise),
     )
 
 
@@ -180,7 +213,10 @@ def _check_entries(
     issues: Issues,
     sources: Mapping[str, object],
     party_cite: Citation | None,
+    has_bonuses: bool = False,
 ) -> tuple[dict[str, float], dict[str, ValueFunction]] | None:
+    """The party's weights and value functions; with ``has_bonuses`` (the party has
+    interactions) it may weigh no issue, its utility being its bonuses."""
     if not isinstance(node.value, dict):
         c.report(
             node,
@@ -194,11 +230,11 @@ def _check_entries(
     ok = True
     for name, entry in node.value.items():
         here = child_path(path, name)
-        if not c.key_reference(name, node.keys.get(name, entry), here, issues, "issue"):
+        if not c.key_reference(name, node.key_node(name), here, issues, "issue"):
             ok = False
             continue
         result = _check_entry(
-            c, party, entry, here, issues[name], sources, party_cite, node.keys.get(name, entry)
+            c, party, entry, here, issues[name], sources, party_cite, node.key_node(name)
         )
         if result is None:
             ok = False
@@ -206,6 +242,8 @@ def _check_entries(
             weights[name], values[name] = result
     if not ok:
         return None
+    if has_bonuses and not any(w > 0 for w in weights.values()):
+        return weights, values
     if not weights:
         c.report(
             node,
@@ -323,7 +361,7 @@ def _check_table(c: Checker, node: Node, path: str, issue: DiscreteIssue) -> Tab
         here = child_path(path, option)
         if option not in issue.options:
             c.report(
-                node.keys.get(option, value),
+                node.key_node(option),
                 here,
                 f"option {option!r} is not an option of "
                 f"issue {issue.name!r}{suggestion(option, issue.options)}; options: "

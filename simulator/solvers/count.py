@@ -5,7 +5,7 @@ the vector of the signatories' partial gains; a state from which every completio
 acceptable is counted at once (the product of the remaining issues' sizes), one from which no
 completion can reach every reservation is dropped. It applies when acceptability decomposes
 by issue -- every constraint and signatory red line a single condition (no implication) and no
-signatory has interaction bonuses -- and while it stays within its budget: at most
+signatory has interaction bonuses or a cap -- and while it stays within its budget: at most
 ``max_states`` distinct states, and at most ``max_work`` candidate states for one issue,
 checked *before* the issue is expanded (so a space of 10^15 outcomes costs a fraction of a
 second, not gigabytes). Otherwise it estimates the share from a uniform random sample, with a 95%
@@ -62,7 +62,7 @@ def _decomposes(model: Model) -> bool:
     rules = list(model.constraints) + [model.red_lines[j].rule for j in model.signatory_lines]
     if any(isinstance(r, Implication) for r in rules):
         return False
-    return not any(p.interactions for p, s in zip(model.parties, sig) if s)
+    return all(p.additive for p, s in zip(model.parties, sig) if s)
 
 
 def _exact(model: Model, max_states: int, max_work: int) -> int | None:
@@ -78,6 +78,7 @@ def _exact(model: Model, max_states: int, max_work: int) -> int | None:
     rules = list(model.constraints) + [model.red_lines[j].rule for j in model.signatory_lines]
     by_name = {i.name: k for k, i in enumerate(model.issues)}
     for rule in rules:
+        assert not isinstance(rule, Implication)  # _decomposes() refused implications
         k = by_name[rule.issue]
         allowed[k] &= rule.level_mask(model.issues[k], model.level_values[k])
     if not all(a.any() for a in allowed):

@@ -41,6 +41,8 @@ def kalai_objective(gains: np.ndarray, ideal: np.ndarray | None = None) -> np.nd
     gains = np.asarray(gains, dtype=float)
     ideal = gains.max(axis=0) if ideal is None else np.asarray(ideal, dtype=float)
     active = ideal > 0
+    if active.all():
+        return (gains / ideal).min(axis=1)
     if not active.any():
         return np.ones(gains.shape[0])
     return (gains[:, active] / ideal[active]).min(axis=1)

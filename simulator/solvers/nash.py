@@ -60,7 +60,8 @@ def nash_objective(gains: np.ndarray, power: np.ndarray | None = None) -> np.nda
     w = normalise_power(power, gains.shape[1])
     with np.errstate(divide="ignore"):
         logs = np.log(np.maximum(gains, 0.0))
-    return np.where(np.isneginf(logs).any(axis=1), -np.inf, (logs * w).sum(axis=1))
+    # a log of -inf (a gain of 0 or less) makes the sum -inf: the weights are positive
+    return (logs * w).sum(axis=1)
 
 
 def nash(gains: np.ndarray, power: np.ndarray | None = None) -> Choice | None:

@@ -5,7 +5,12 @@ A point ``y`` *dominates* ``x`` when ``y_i >= x_i`` for every party and ``y != x
 frontier keeps every undominated point, equal duplicates included (two outcomes giving every
 party the same utility are both efficient).
 
-Algorithm (exact; comparisons are on the floating-point values as given):
+:func:`pareto_mask` finds the frontier of a set of points; :func:`efficient_parts` the
+points of one set that can be part of a frontier point of sums ``a + b`` (one point from each
+of two sets), which lets :func:`simulator.analyze` filter only those sums.
+
+Algorithm of :func:`pareto_mask` (exact; comparisons are on the floating-point values as
+given):
 
 1. Screen: drop the points dominated by the point of largest sum (one pass over the columns;
    on typical domains this removes most points, and whatever a point dominates is not
@@ -41,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["pareto_mask"]
+__all__ = ["efficient_parts", "pareto_mask"]
 
 #: Columns moocore accepts (its ``DIMENSION_MAX``); wider points use the numpy filter.
 MOOCORE_MAX_COLUMNS = 255
@@ -97,10 +102,10 @@ def _frontier_nd(points: np.ndarray) -> np.ndarray:
 
 
 def _screen(points: np.ndarray) -> np.ndarray:
-    """False for the points dominated by the point of largest sum (column by column: fast
-    for few columns and many rows)."""
-    cols = [points[:, k] for k in range(points.shape[1])]
-    best = points[int(np.argmax(points.sum(axis=1)))]
+    """False for the points dominated by the point of largest sum (column by column, each
+    column contiguous: fast for few columns and many rows)."""
+    cols = np.ascontiguousarray(points.T)
+    best = points[int(np.argmax(cols.sum(axis=0)))]
     below = cols[0] <= best[0]
     same = cols[0] == best[0]
     for c, b in zip(cols[1:], best[1:]):
@@ -147,4 +152,58 @@ def pareto_mask(points: np.ndarray) -> np.ndarray:
     keep = np.zeros(n, dtype=bool)
     alive = np.flatnonzero(_screen(points))
     keep[alive] = _nondominated(points[alive])
+    return keep
+
+
+def efficient_parts(points: np.ndarray, margin: float) -> np.ndarray:
+    """Which rows of ``points`` can be one part of a Pareto-optimal sum.
+
+    Outcomes ``(r, c)`` have utilities ``round(a_r + b_c)``: a row of ``points`` plus a row of
+    another set, then rounded. If some ``a_r'`` is at least ``a_r`` everywhere and larger by
+    ``margin`` somewhere, ``(r', c)`` dominates ``(r, c)`` whatever ``c`` (addition and
+    rounding are monotone, and the margin outlasts the rounding): row ``r`` is part of no
+    frontier outcome. A smaller gap may vanish in the rounding, making ``(r, c)`` a duplicate
+    of a frontier outcome, so such rows are kept. Kept:
+
+    1. the Pareto-optimal rows (:func:`pareto_mask`; duplicates included);
+    2. every other row within ``margin`` (largest coordinate difference) of one of them:
+       found, or over-approximated, on a projection ``x . w`` with ``w`` in ``[1, 2)``,
+       which moves by at most ``margin * sum(w)`` between such rows (twice that is
+       accepted, for the projection's own rounding).
+
+    A row left out is dominated (step 1), and every frontier row dominating it is farther
+    than ``margin`` (step 2): in the coordinate of the largest gap it is beaten by more.
+
+    Parameters
+    ----------
+    points : array of shape ``(n, p)``.
+    margin : positive; larger than the error of the sums and any rounding after them.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape ``(n,)``.
+
+    Examples
+    --------
+    The point ``(0.4, 0.4)`` is beaten by ``(0.5, 0.5)`` by a margin; the one just below
+    ``(0.5, 0.5)`` is beaten too, but by less than the margin:
+
+    >>> pts = np.array([[1, 0], [0, 1], [0.5, 0.5], [0.4, 0.4], [0.5 - 1e-13, 0.5]])
+    >>> efficient_parts(pts, 1e-9).tolist()
+    [True, True, True, False, True]
+    """
+    points = np.asarray(points, dtype=float)
+    keep = pareto_mask(points)
+    out = np.flatnonzero(~keep)
+    if out.size == 0 or out.size == keep.size:
+        return keep
+    w = 1.0 + (np.arange(points.shape[1]) * 0.6180339887498949) % 1.0
+    proj = points @ w
+    ref = np.sort(proj[keep])
+    x = proj[out]
+    at = np.searchsorted(ref, x)
+    below = ref[np.maximum(at - 1, 0)]
+    above = ref[np.minimum(at, ref.size - 1)]
+    tol = 2.0 * margin * float(w.sum())
+    keep[out[(np.abs(x - below) <= tol) | (np.abs(above - x) <= tol)]] = True
     return keep

@@ -25,12 +25,13 @@ class Choice:
     objective: float
 
 
-def _near_max(values: np.ndarray, among: np.ndarray) -> np.ndarray:
-    masked = np.where(among, values, -np.inf)
-    top = masked.max()
-    if np.isneginf(top):
-        return among & np.isneginf(values)
-    return among & (masked >= top - TIE_RTOL * max(1.0, abs(top)))
+def _near_max(values: np.ndarray) -> np.ndarray:
+    """The positions of the values within a relative ``TIE_RTOL`` of the largest (every
+    ``-inf`` when that is the largest)."""
+    top = values.max()
+    if top == -np.inf:
+        return np.flatnonzero(np.isneginf(values))
+    return np.flatnonzero(values >= top - TIE_RTOL * max(1.0, abs(top)))
 
 
 def choose(
@@ -46,9 +47,11 @@ def choose(
     objective = np.asarray(objective, dtype=float)
     if objective.size == 0:
         return None
-    candidates = _near_max(objective, np.ones(objective.shape, dtype=bool))
-    if sums is None:
-        sums = np.asarray(gains, dtype=float).sum(axis=1)
-    candidates = _near_max(sums, candidates)
-    row = int(np.argmax(candidates))
+    rows = _near_max(objective)
+    if rows.size == 0:  # NaN scores: nothing compares
+        rows = np.zeros(1, dtype=np.intp)
+    if rows.size > 1:  # tied: the larger sum of gains, then the first row
+        tied = np.asarray(gains, dtype=float)[rows].sum(axis=1) if sums is None else sums[rows]
+        rows = rows[_near_max(tied)]
+    row = int(rows[0])
     return Choice(row, float(objective[row]))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 
@@ -58,13 +59,28 @@ class ZoneScan:
     without_line_slack: np.ndarray  # [l]
 
 
-def _masked_max(values: np.ndarray, mask: np.ndarray) -> float:
-    return float(values[mask].max()) if mask.any() else -np.inf
+def _masked_max(values: np.ndarray, mask: np.ndarray | None) -> float:
+    """The largest of ``values`` where ``mask`` holds (everywhere when it is None); ``-inf``
+    where it holds nowhere."""
+    if mask is None:
+        return float(values.max()) if values.size else -np.inf
+    return float(np.max(values, where=mask, initial=-np.inf))
 
 
-def _min_except(gains: np.ndarray, i: int) -> np.ndarray:
-    rest = np.delete(gains, i, axis=1)
-    return rest.min(axis=1) if rest.shape[1] else np.full(gains.shape[0], np.inf)
+def _all_but_one(columns: list[np.ndarray], op) -> list[np.ndarray | None]:
+    """For each ``i``, ``op`` folded over every column but ``i`` (``None`` when there is no
+    other column): prefix and suffix folds, about ``3 s`` passes for ``s`` columns."""
+    out: list[np.ndarray | None] = []
+    acc = None
+    for c in columns:
+        out.append(acc)
+        acc = c if acc is None else op(acc, c)
+    acc = None
+    for i in range(len(columns) - 1, -1, -1):
+        if acc is not None:
+            out[i] = acc if out[i] is None else op(out[i], acc)
+        acc = columns[i] if acc is None else op(acc, columns[i])
+    return out
 
 
 def scan_chunk(
@@ -78,22 +94,33 @@ def scan_chunk(
     allowed : ``(n,)`` outcomes obeying the structural constraints.
     line_breaks : ``(n, l)`` True where an outcome breaks a signatory red line.
     atol : acceptance tolerance: a gain ``>= -atol`` counts as accepting.
+
+    Works column by column (one contiguous array per signatory): "every signatory but
+    ``i``" accepts, and the smallest gain but ``i``'s, are prefix and suffix folds.
     """
     n, s = gains.shape
-    ok = gains >= -atol
-    all_ok = ok.all(axis=1)
-    n_broken = line_breaks.sum(axis=1)
-    feasible = allowed & (n_broken == 0)
-    worst = gains.min(axis=1) if s else np.zeros(n)
+    cols = list(np.ascontiguousarray(gains.T))
+    ok = [c >= -atol for c in cols]
+    n_lines = line_breaks.shape[1]
+    n_broken = line_breaks.sum(axis=1) if n_lines else None
+    feasible = allowed if n_broken is None else allowed & (n_broken == 0)
+    n_feasible = int(np.count_nonzero(feasible))
+    where = None if n_feasible == n else feasible  # None: every outcome is feasible
+    all_ok = reduce(np.logical_and, ok) if s else np.ones(n, dtype=bool)
+    worst = reduce(np.minimum, cols) if s else np.zeros(n)
+    # without one signatory's reservation: "every signatory but i accepts"
+    others_ok = _all_but_one(ok, np.logical_and)
+    others_min = _all_but_one(cols, np.minimum)
     wr_count = np.empty(s, dtype=np.int64)
     wr_slack = np.empty(s)
     reach = np.empty(s)
     for i in range(s):
-        others_ok = np.delete(ok, i, axis=1).all(axis=1) & feasible
-        wr_count[i] = np.count_nonzero(others_ok)
-        wr_slack[i] = _masked_max(_min_except(gains, i), feasible)
-        reach[i] = _masked_max(gains[:, i], others_ok)
-    n_lines = line_breaks.shape[1]
+        o = others_ok[i]
+        counted = where if o is None else (o if where is None else o & where)
+        wr_count[i] = n_feasible if counted is None else np.count_nonzero(counted)
+        m = others_min[i]
+        wr_slack[i] = (np.inf if n_feasible else -np.inf) if m is None else _masked_max(m, where)
+        reach[i] = _masked_max(cols[i], counted)
     wl_feasible = np.empty(n_lines, dtype=np.int64)
     wl_count = np.empty(n_lines, dtype=np.int64)
     wl_slack = np.empty(n_lines)
@@ -104,9 +131,9 @@ def scan_chunk(
         wl_slack[j] = _masked_max(worst, f)
     return ZoneScan(
         total=n,
-        feasible=int(np.count_nonzero(feasible)),
-        count=int(np.count_nonzero(feasible & all_ok)),
-        slack=_masked_max(worst, feasible),
+        feasible=n_feasible,
+        count=int(np.count_nonzero(all_ok if where is None else feasible & all_ok)),
+        slack=_masked_max(worst, where),
         without_reservation_count=wr_count,
         without_reservation_slack=wr_slack,
         reach=reach,
@@ -142,7 +169,7 @@ def finish(
     scan: ZoneScan,
     signatories: Sequence[str],
     reservations: Sequence[float],
-    lines: Sequence[tuple[str, str]],
+    lines: Sequence[tuple[str, str] | tuple[str, str, int]],
     atol: float,
 ) -> Zone:
     """The :class:`~simulator.results.Zone` from a whole-space summary.
@@ -169,7 +196,9 @@ def finish(
                     opens=not exists,
                 )
             )
-    for j, (party, text, *index) in enumerate(lines):
+    for j, entry in enumerate(lines):
+        party, text = entry[0], entry[1]
+        index = entry[2] if len(entry) > 2 else None  # type: ignore[misc]
         c = int(scan.without_line_count[j])
         if blocks(c):
             blocking.append(
@@ -180,7 +209,7 @@ def finish(
                     c,
                     _finite(scan.without_line_slack[j]),
                     opens=not exists,
-                    line=index[0] if index else None,
+                    line=index,
                 )
             )
     return Zone(

@@ -11,9 +11,14 @@ Where the batches run:
 - otherwise on a ``LocalCluster`` of ``workers`` (default ``os.cpu_count()``) single-threaded
   worker processes, started here and closed at the end.
 
-The compiled model is sent to the workers once (``client.scatter(..., broadcast=True)``);
-batches are submitted a few at a time per worker and stored in the order they finish. Each
-run depends only on its parameters, so the rows are the same whatever the number of workers.
+Runs are solved many at once (:mod:`simulator.sweeps.batch`): consecutive batches are
+grouped into *jobs* of about :data:`JOB_RUNS` runs (fewer on a cluster when a sweep is small,
+so that every worker gets several), each solved in one call -- one Dask task -- and its
+records then stored batch by batch. The compiled model is sent to the workers once
+(``client.scatter(..., broadcast=True)``); jobs are submitted a few at a time per worker,
+travel back as compact columns (:func:`~simulator.sweeps.api.run_packed`) and are stored in
+the order they finish. Each run depends only on its parameters, so the rows are the same
+whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -29,10 +34,18 @@ from simulator.analysis import CONCEPTS
 from simulator.sweeps.api import run_batch, run_packed, sweep_model, unpack
 from simulator.sweeps.fast import SweepModel
 
-__all__ = ["SERIAL_BELOW", "SweepStats", "result_columns", "run_sweep"]
+__all__ = ["JOB_RUNS", "KEEP_FREED", "SERIAL_BELOW", "SweepStats", "result_columns", "run_sweep"]
 
 SERIAL_BELOW = 2000
 """With neither a client nor a number of workers, sweeps smaller than this run serially."""
+
+KEEP_FREED = 64 * 2**20
+"""Freed memory a local cluster's worker keeps for reuse before giving it back to the
+system (``MALLOC_TRIM_THRESHOLD_``; see :func:`_local_client`)."""
+
+JOB_RUNS = 2000
+"""Runs solved in one call (one Dask task): enough to amortise the call, the task and the
+transfer; batches are grouped into jobs of about this many runs."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +144,8 @@ def run_sweep(
         if workers is None:
             workers = 1 if len(runs) < SERIAL_BELOW else os.cpu_count() or 1
         if workers == 1 or len(batches) <= 1:
-            for b in batches:
-                counter(run_batch(model, b))
+            for job in _jobs(batches, JOB_RUNS):
+                _store(counter, run_batch(model, [r for b in job for r in b]), job)
             n = 1
         else:
             with _local_client(workers) as local:
@@ -157,17 +170,28 @@ class _Counter:
 
 @contextlib.contextmanager
 def _local_client(workers: int):
+    """A client of a local cluster of ``workers`` single-threaded worker processes.
+
+    Dask starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``: the C allocator then
+    gives freed memory back to the system at once, and the many short-lived numpy arrays of
+    a batch are mapped and faulted in again and again (a quarter more time per batch on a
+    2-core machine). These workers keep up to :data:`KEEP_FREED` bytes instead.
+    """
     import logging
 
+    import dask
     from dask.distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {})}
+    environ["MALLOC_TRIM_THRESHOLD_"] = KEEP_FREED
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     try:
         with Client(cluster) as client:
             yield client
@@ -175,21 +199,51 @@ def _local_client(workers: int):
         cluster.close()
 
 
+def _jobs(batches: list[list], size: int) -> list[list[list]]:
+    """Consecutive batches grouped into jobs of at least ``size`` runs (the last may have
+    fewer), every batch in one job."""
+    jobs: list[list[list]] = []
+    held = size
+    for b in batches:
+        if held >= size:
+            jobs.append([])
+            held = 0
+        jobs[-1].append(b)
+        held += len(b)
+    return jobs
+
+
+def _store(counter, records: list[dict], job: list[list]) -> None:
+    """Store a job's records batch by batch."""
+    start = 0
+    for b in job:
+        counter(records[start : start + len(b)])
+        start += len(b)
+
+
 def _on_client(client, model: SweepModel, batches, counter) -> int:
-    """Run the batches on the client's workers, a few in flight per worker; returns the
-    number of workers."""
+    """Run the batches on the client's workers, a job per task and a few tasks in flight
+    per worker, storing each job's records as it arrives; returns the number of workers."""
     from dask.distributed import as_completed
 
     n = max(1, len(client.scheduler_info().get("workers", {})))
     if not batches:
         return n
+    total = sum(len(b) for b in batches)
+    jobs = _jobs(batches, max(1, min(JOB_RUNS, total // (4 * n))))
     shared = client.scatter(model, broadcast=True)
-    todo = iter(batches)
-    window = [client.submit(run_packed, shared, b, pure=False) for b in islice(todo, 4 * n)]
-    finished = as_completed(window)
+    todo = iter(jobs)
+
+    def submit(job):
+        future = client.submit(run_packed, shared, [r for b in job for r in b], pure=False)
+        waiting[future.key] = job
+        return future
+
+    waiting: dict = {}
+    finished = as_completed([submit(job) for job in islice(todo, 4 * n)])
     for future in finished:
-        counter(unpack(future.result()))
+        _store(counter, unpack(future.result()), waiting.pop(future.key))
         future.release()
-        for b in islice(todo, 1):
-            finished.add(client.submit(run_packed, shared, b, pure=False))
+        for job in islice(todo, 1):
+            finished.add(submit(job))
     return n

@@ -145,7 +145,8 @@ def test_issues_in_the_profiles(tmp_path):
     assert scenario.name == "Fruit"
     assert [p.name for p in scenario.parties] == ["alice", "bob"]
     assert [p.label for p in scenario.parties] == ["Alice", "Bob"]
-    # alice: weights 3:1, apple 1, pear .5, amount .5(x - 1); bob: 1:1, apple .25, amount 1..0
+    # alice: weights .75 and .25, apple 1, pear .5, amount .5(x - 1); bob: .5 and .5, apple
+    # .25, amount 1..0
     u = utilities(scenario, {"kind": "pear", "amount": 2})
     assert u == pytest.approx({"alice": 0.75 * 0.5 + 0.25 * 0.5, "bob": 0.5 + 0.5 * 0.5})
 
@@ -190,10 +191,10 @@ PROFILE = """\
 """
 
 
-def run_import(tmp_path, capsys, domain=DOMAIN, profile=PROFILE):
+def run_import(tmp_path, capsys, domain=DOMAIN, profile=PROFILE, other=PROFILE):
     (tmp_path / "d.xml").write_text(domain)
     (tmp_path / "p.xml").write_text(profile)
-    (tmp_path / "q.xml").write_text(PROFILE)
+    (tmp_path / "q.xml").write_text(other)
     code = main(
         [
             "import-genius",
@@ -241,11 +242,18 @@ def test_good_inline_files_import(tmp_path, capsys):
             "p.xml:3:5: objective.issue[0]: issue 'Colour' has items not in the domain d.xml: "
             "'green'",
         ),
-        (  # an issue named differently
+        (  # an issue named differently: GENIUS would match it by index, silently
             'name="Colour"',
             'name="Color"',
             "p.xml:3:5: objective.issue[0].name: issue 1 is named 'Color' here but 'Colour' in "
-            "the domain d.xml",
+            "the domain d.xml; GENIUS matches issues by index and would read this issue as "
+            "'Colour' without a warning: fix the name or the index",
+        ),
+        (  # an item listed twice: GENIUS would keep the last evaluation, silently
+            '<item index="2" value="blue" evaluation="2"/>',
+            '<item index="2" value="blue" evaluation="2"/><item value="red" evaluation="5"/>',
+            "p.xml:5:52: objective.issue[0].item[2].value: item 'red' is listed twice "
+            "(evaluations 1 and 5); GENIUS would keep the last one (5) without a warning",
         ),
         (  # an issue index the domain does not have
             '<issue index="1"',
@@ -385,7 +393,7 @@ def test_missing_file_and_too_few_profiles(tmp_path, capsys):
     )
     assert "nope.xml: cannot read the file" in capsys.readouterr().err
     assert main(["import-genius", *map(str, LAPTOP[:2]), "-o", str(tmp_path / "s.yaml")]) == 2
-    assert "at least two PROFILE files" in capsys.readouterr().err
+    assert "at least two PROFILE files" in capsys.readouterr().err  # so does GENIUS
     assert main(["import-genius", *map(str, LAPTOP), "--party", "a", "-o", "x.yaml"]) == 2
     assert "1 --party names for 2 profiles" in capsys.readouterr().err
 
@@ -410,3 +418,120 @@ def test_discount_key_is_validated(tmp_path):
     assert "parties.fruit_bob.discount: 0 is out of range; expected a number in (0, 1]" in str(
         info.value
     )
+
+
+# -- what GENIUS reads that a strict reading would refuse (issue 17) ------------------------
+def profile_with(tmp_path, capsys, text: str, domain: str = DOMAIN) -> dict:
+    """Import ``text`` as both profiles (PROFILE as the second with the default domain); the
+    scenario written."""
+    other = PROFILE if domain == DOMAIN else text
+    code, err = run_import(tmp_path, capsys, domain=domain, profile=text, other=other)
+    assert (code, err) == (0, "")
+    return yaml.safe_load((tmp_path / "s.yaml").read_text())
+
+
+def test_a_weight_on_the_objective_itself_is_ignored(tmp_path, capsys):
+    """ANAC 2012 Fitness: ``<weight index=..>`` of the root objective; GENIUS ignores it."""
+    text = PROFILE.replace(
+        '<weight index="1" value="1"/>',
+        '<weight index="1" value="1"/><weight index="0" value="1.0"/>',
+    )
+    data = profile_with(tmp_path, capsys, text)
+    assert "normalise_weights" not in data["parties"]["p"]  # the issue's weight sums to 1
+
+
+def test_an_issue_evaluated_0_throughout_is_worth_0(tmp_path, capsys):
+    """ANAC 2015 zoning plan, auctionwars: GENIUS's ``EvaluatorDiscrete.normalize`` gives 0
+    when the largest evaluation is below 1e-5, instead of dividing by it."""
+    domain = DOMAIN.replace(
+        "</objective>",
+        '<issue name="Size" index="2" type="discrete"><item value="s"/><item value="l"/>'
+        "</issue></objective>",
+    )
+    issue = (
+        '<issue index="2" name="Size" type="discrete"><item value="s" evaluation="0"/>'
+        '<item value="l" evaluation="0"/></issue>'
+    )
+    text = PROFILE.replace("<weight", f'{issue}<weight index="2" value="0.5"/><weight').replace(
+        'value="1"/>', 'value="0.5"/>'
+    )
+    other = PROFILE.replace("<weight", f'{issue}<weight index="2" value="0"/><weight')
+    (tmp_path / "d.xml").write_text(domain)
+    (tmp_path / "p.xml").write_text(text)
+    (tmp_path / "q.xml").write_text(other)
+    out = tmp_path / "s.yaml"
+    files = [str(tmp_path / f) for f in ("d.xml", "p.xml", "q.xml")]
+    assert main(["import-genius", *files, "-o", str(out)]) == 0
+    scenario = simulator.load(out, strict=True, env={})
+    assert yaml.safe_load(out.read_text())["parties"]["p"]["issues"]["size"]["values"] == {
+        "s": 0.0,
+        "l": 0.0,
+    }
+    u = utilities(scenario, {"colour": "blue", "size": "l"})
+    assert u == pytest.approx({"p": 0.5, "q": 1.0})  # p: .5 * 2/2 + .5 * 0
+
+
+@pytest.mark.parametrize(
+    "weights, expected, cap",
+    [
+        ((0.6, 0.3), 0.6 * 0.5 + 0.3 * 1, None),  # under 1: at most 0.9, compared as is
+        ((0.8, 0.6), 1.0, 1),  # over 1: 0.4 + 0.6 = 1.0 capped (GENIUS: min(1, sum))
+        ((0.8, 0.6), 0.8 * 0.5, 1),  # ... and below the cap, the raw sum
+    ],
+)
+def test_weights_not_summing_to_1_are_used_as_given(tmp_path, capsys, weights, expected, cap):
+    """PhoneA/B/C, SYAgent, QODomain: GENIUS compares the raw weighted sum with the
+    reservation (``AdditiveUtilitySpace.getUtility`` does not normalise), capped at 1."""
+    domain = DOMAIN.replace(
+        "</objective>",
+        '<issue name="Size" index="2" type="discrete"><item value="s"/><item value="l"/>'
+        "</issue></objective>",
+    )
+    issue = (
+        '<issue index="2" name="Size" type="discrete"><item value="s" evaluation="0"/>'
+        '<item value="l" evaluation="3"/></issue>'
+    )
+    text = PROFILE.replace(
+        '<weight index="1" value="1"/>',
+        f'{issue}<weight index="1" value="{weights[0]}"/><weight index="2" value="{weights[1]}"/>',
+    )
+    data = profile_with(tmp_path, capsys, text, domain=domain)
+    party = data["parties"]["p"]
+    assert party["normalise_weights"] is False
+    assert party.get("cap") == cap
+    assert [e["weight"] for e in party["issues"].values()] == list(weights)
+    scenario = simulator.load(tmp_path / "s.yaml", strict=True, env={})
+    size = "s" if expected == 0.8 * 0.5 else "l"
+    assert utilities(scenario, {"colour": "red", "size": size})["p"] == pytest.approx(expected)
+
+
+def test_integer_issues_are_imported_exactly(tmp_path, capsys):
+    """other/web_service: 2,001 integers, every one enumerated (not 101 samples)."""
+    domain = (
+        '<negotiation_template><utility_space><objective index="0" name="D">'
+        '<issue name="Price" index="1" type="integer" lowerbound="0" upperbound="2000"/>'
+        "</objective></utility_space></negotiation_template>"
+    )
+    profile = (
+        '<utility_space><objective index="0" name="D"><issue index="1" name="Price" '
+        'type="integer"><evaluator ftype="linear" slope="0.0005" offset="0"/></issue>'
+        '<weight index="1" value="1"/></objective></utility_space>'
+    )
+    (tmp_path / "d.xml").write_text(domain)
+    (tmp_path / "p.xml").write_text(profile)
+    (tmp_path / "q.xml").write_text(profile)
+    out = tmp_path / "s.yaml"
+    files = [str(tmp_path / f) for f in ("d.xml", "p.xml", "q.xml")]
+    assert main(["import-genius", *files, "-o", str(out)]) == 0
+    (price,) = simulator.load(out, strict=True, env={}).issues
+    assert (price.low, price.high, price.grid, price.integer) == (0, 2000, 2001, True)
+
+
+def test_issues_directly_in_the_utility_space(tmp_path, capsys):
+    """other/inheritancedomain: no <objective> in the profiles; GENIUS reads the issues and
+    weights at every level of the tree (``loadTreeRecursive``), so they are read here too."""
+    text = PROFILE.replace('<objective index="0" name="D">', "").replace("</objective>", "")
+    data = profile_with(tmp_path, capsys, text)
+    assert data["parties"]["p"]["issues"]["colour"]["values"] == {"red": 0.5, "blue": 1.0}
+    code, err = run_import(tmp_path, capsys, profile="<utility_space/>")
+    assert code == 2 and "p.xml:1:1: <utility_space> has no <objective> element" in err

@@ -9,6 +9,7 @@ from simulator.model import (
     DiscreteIssue,
     IdealValue,
     Implication,
+    Interaction,
     OutcomeSpace,
     Party,
     PiecewiseLinearValue,
@@ -75,6 +76,33 @@ def test_weights_are_normalised_per_party_and_missing_issues_are_indifferent():
     m = compile_model([d, e], [p, q])
     u = m.utilities(m.space.levels(0, 4))
     np.testing.assert_allclose(u, [[0.75, 0.0], [1.0, 0.0], [0.0, 1.0], [0.25, 1.0]])
+
+
+def test_weights_as_given_and_a_cap():
+    """GENIUS's additive utility: ``min(1, sum_k w_k e_k)``, the weights not normalised."""
+    d = DiscreteIssue("d", ("a", "b"))
+    e = DiscreteIssue("e", ("x", "y"))
+    values = {"d": TableValue((1.0, 0.5)), "e": TableValue((0.0, 1.0))}
+    p = Party("p", 0.0, {"d": 0.8, "e": 0.6}, values, cap=1.0, normalise=False)
+    q = Party("q", 0.0, {"d": 0.3, "e": 0.6}, values, normalise=False)
+    m = compile_model([d, e], [p, q])
+    u = m.utilities(m.space.levels(0, 4))
+    # p: .8 + 0 | .8 + .6 capped | .4 | .4 + .6; q: .3 | .3 + .6 | .15 | .15 + .6
+    np.testing.assert_allclose(u, [[0.8, 0.3], [1.0, 0.9], [0.4, 0.15], [1.0, 0.75]])
+    blocks = np.vstack([u for _, _, u in m.evaluated(chunk_size=1)])
+    np.testing.assert_array_equal(blocks, u)
+
+
+def test_a_party_of_interactions_alone():
+    """No weighted issue: the utility is the bonuses (GENIUS's non-linear profiles)."""
+    x = ContinuousIssue("x", 0, 3, grid=4, integer=True)
+    bonus = Interaction((Condition("x", low=1, high=2),), 0.7)
+    always = Interaction((Condition("x", low=0),), 0.5)
+    p = Party("p", 0.0, {}, {}, interactions=(bonus, always), cap=1.0)
+    q = Party("q", 0.0, {"x": 1.0}, {"x": PiecewiseLinearValue((0.0, 3.0), (0.0, 1.0))})
+    m = compile_model([x], [p, q])
+    u = m.utilities(m.space.levels(0, 4))
+    np.testing.assert_allclose(u[:, 0], [0.5, 1.0, 1.0, 0.5])
 
 
 def test_chunked_utilities_equal_unchunked():

@@ -94,7 +94,7 @@ def test_unknown_key_suggests_the_closest(tmp_path):
     assert found == [
         "s.yaml:10:5: parties.russia.reservaton: unknown key 'reservaton' (did you mean "
         "'reservation'?); expected one of: label, description, reservation, power, issues, "
-        "red_lines, interactions, source, assumption, discount",
+        "red_lines, interactions, source, assumption, discount, cap, normalise_weights",
         "s.yaml:10:5: parties.russia: missing required key 'reservation' (a number in [0, 1]: "
         "the party's utility of no agreement)",
     ]

@@ -104,3 +104,12 @@ def test_bad_arguments(scenario):
         run_sweep(scenario, [], Rows(), batch=0)
     with pytest.raises(ValueError, match="workers"):
         run_sweep(scenario, [], Rows(), workers=0)
+
+
+def test_batches_are_solved_in_jobs_and_stored_one_by_one():
+    from simulator.sweeps.parallel import _jobs
+
+    batches = [[0] * 3, [0] * 3, [0] * 3, [0] * 2]
+    assert [[len(b) for b in job] for job in _jobs(batches, 5)] == [[3, 3], [3, 2]]
+    assert [[len(b) for b in job] for job in _jobs(batches, 1)] == [[3], [3], [3], [2]]
+    assert _jobs([], 5) == []

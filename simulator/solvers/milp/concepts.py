@@ -162,6 +162,14 @@ def _sum_of_gains(f: Formulation) -> tuple[np.ndarray, float]:
     return f.utility[sig].sum(axis=0), float(f.gain_const()[sig].sum())
 
 
+def _all_tie(f: Formulation) -> Pick | None:
+    """Every acceptable outcome's Nash product is 0: the first in enumeration order."""
+    res = _program(f, accept=True).maximise(np.zeros(0))
+    if res is None:
+        return None
+    return Pick(_break_ties(f, lambda: _program(f, accept=True), res.x), -np.inf)
+
+
 def _first_in_order(
     f: Formulation, build: Callable[[], Program], incumbent: np.ndarray, verify: Verify
 ) -> np.ndarray:
@@ -169,7 +177,9 @@ def _first_in_order(
     level minimised in turn. ``verify`` may reject a solution (after tightening ``build``)."""
     if all(opts is not None for opts in f._option_vars):
         # a no-good cut on the incumbent's options: if nothing else qualifies, it is unique
-        picked = [int(opts[np.argmax(incumbent[opts])]) for opts in f._option_vars]
+        picked = [
+            int(opts[np.argmax(incumbent[opts])]) for opts in f._option_vars if opts is not None
+        ]
         others = np.zeros(f.n)
         others[picked] = 1.0
 
@@ -355,9 +365,7 @@ def nash(
     w_all = np.ones(len(f.model.parties)) if power is None else np.asarray(power, float)
     active = [i for i in sig if ideal[i] > ZERO_GAIN]
     if len(active) < len(sig):  # some signatory can gain nothing: every product is 0, all tie
-        res = _program(f, accept=True).maximise(np.zeros(0))
-        x = _break_ties(f, lambda: _program(f, accept=True), res.x)
-        return Pick(x, -np.inf)
+        return _all_tie(f)
     w = {i: w_all[i] / sum(w_all[j] for j in sig) for i in active}
     cuts: dict[int, list[float]] = {
         i: list(np.geomspace(ideal[i] * 1e-6, ideal[i], 12)) for i in active
@@ -426,6 +434,8 @@ def nash(
         # already there, x is within FEAS_TOL of the floor: nothing to tighten, accept it)
         return not add_cuts(x)
 
+    if best_x is None:  # every acceptable outcome leaves an active signatory at zero gain
+        return _all_tie(f)
     x = _break_ties(f, lambda: build(floor)[0], best_x, verify)
     polished = _polish_nash(f, x, active, np.array([w[i] for i in active]))
     if true_value(polished) >= true_value(x):
@@ -444,8 +454,12 @@ def _polish_nash(f: Formulation, x: np.ndarray, active: list[int], w: np.ndarray
     ``x_k = (1 - t_k) b_j + t_k b_(j+1)``; the gains are affine in ``t`` (every condition and
     interaction depends on binaries only) and ``sum_i w_i log g_i`` is concave, so projected
     Newton steps on the box ``[0, 1]^K`` reach its maximum to rounding (minimal-norm steps,
-    so a direction that changes no gain is left as the tie-breaking set it).
+    so a direction that changes no gain is left as the tie-breaking set it). Skipped when a
+    party has a ``cap``: its utility is then a variable of its own, which these steps would
+    not move.
     """
+    if any(p.cap is not None for p in f.model.parties):
+        return x
     base = x[: f.n].copy()
     dirs, t0 = [], []
     for seg in f._segments:

@@ -15,7 +15,10 @@ With additive utilities every party's utility is linear in the choice of options
   so the MILP visits every integer of the range and nothing between;
 * a condition is an indicator ``c`` in {0, 1}, linear in the binaries; a rule that must hold
   is ``c >= 1``; an implication ``A => B`` is ``c_A <= c_B``; an interaction's bonus multiplies
-  ``z <= c_l``, ``z >= sum_l c_l - (m - 1)`` (the product of binaries, linearised).
+  ``z <= c_l``, ``z >= sum_l c_l - (m - 1)`` (the product of binaries, linearised);
+* a party's ``cap`` makes its utility a variable ``t = min(cap, L)`` (``L`` its uncapped
+  utility), exact with one binary choosing which of the two is met (big-M rows whose ``M``
+  is the range of ``L``): every concept then reads ``t`` as the utility.
 
 Continuous bounds follow the enumeration's inclusive tolerance: ``min: a`` holds for
 ``x >= a - BOUND_ATOL`` (so a point within 1e-9 of a bound counts as inside, as on the grid).
@@ -246,6 +249,42 @@ def _conditions(model: Model):
             yield from inter.when
 
 
+def _capped(
+    b: _Builder,
+    coefs: dict[int, float],
+    const: float,
+    cap: float,
+    groups: list[np.ndarray],
+) -> tuple[dict[int, float], float]:
+    """The utility ``t = min(cap, L)`` of a capped party, ``L = sum coefs x + const``: a
+    variable ``t`` with ``t <= cap``, ``t <= L`` and, with one binary ``d`` choosing which
+    bound is met, ``t >= cap - B (1 - d)`` and ``t >= L - B d``. ``L`` lies in ``[lo, hi]``:
+    each of ``groups`` (an issue's option binaries or convex weights, summing to 1) adds its
+    smallest and largest coefficient, every other variable (in [0, 1]) its coefficient when
+    negative or positive; ``B = max(cap - lo, hi - cap)`` makes each row void when not
+    chosen. Returns ``t``'s coefficients and constant (``{t: 1}`` and 0)."""
+    lo = hi = const
+    rest = dict(coefs)
+    for group in groups:
+        values = [rest.pop(int(j), 0.0) for j in group]
+        if values:
+            lo, hi = lo + min(values), hi + max(values)
+    lo += sum(v for v in rest.values() if v < 0)
+    hi += sum(v for v in rest.values() if v > 0)
+    if hi <= cap:  # the cap never binds
+        return coefs, const
+    if lo >= cap:  # the cap always binds: the utility is the cap
+        return {}, cap
+    big = max(cap - lo, hi - cap) + 1.0
+    t = int(b.add(1, integer=False, lo=min(lo, cap) - 1.0, hi=cap)[0])
+    d = int(b.add(1, integer=True)[0])
+    minus = {j: -v for j, v in coefs.items()}
+    b.row({**minus, t: 1.0}, -np.inf, const)  # t <= L
+    b.row({t: 1.0, d: -big}, cap - big, np.inf)  # t >= cap - B (1 - d)
+    b.row({**minus, t: 1.0, d: big}, const, np.inf)  # t >= L - B d
+    return {t: 1.0}, 0.0
+
+
 def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
     """Build the MILP of a compiled model.
 
@@ -327,9 +366,10 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
         """``c = sum coefs + const`` in {0, 1}: whether the condition holds."""
         k = by_name[cond.issue]
         issue = model.issues[k]
-        if option_vars[k] is not None:
+        opts = option_vars[k]
+        if opts is not None:
             mask = cond.level_mask(issue, model.level_values[k])
-            return {int(j): 1.0 for j in option_vars[k][mask]}, 0.0
+            return {int(j): 1.0 for j in opts[mask]}, 0.0
         bp, lam, s = segments[k]
         start, end = cond_spans[cond]
         tiny = 1e-12 * max(1.0, abs(spans[k][1] - spans[k][0]))
@@ -367,8 +407,9 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
         for name, w in party.normalised_weights().items():
             k = by_name[name]
             fn = party.values[name]
-            if option_vars[k] is not None:
-                for j, v in zip(option_vars[k], fn(model.level_values[k])):
+            opts = option_vars[k]
+            if opts is not None:
+                for j, v in zip(opts, fn(model.level_values[k])):
                     util[i][int(j)] = util[i].get(int(j), 0.0) + w * float(v)
             else:
                 bp, lam, _ = segments[k]
@@ -389,6 +430,10 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
                 total_const += kc
             b.row(total, -np.inf, len(parts) - 1 - total_const)  # sum c - z <= m - 1
             util[i][zi] = util[i].get(zi, 0.0) + inter.bonus
+        if party.cap is not None:
+            groups = [v for v in option_vars if v is not None]
+            groups += [lam for _, lam, _ in segments.values()]
+            util[i], const[i] = _capped(b, util[i], float(const[i]), float(party.cap), groups)
     for rule in model.constraints:
         b.rows.extend(rule_rows(rule)[0])
     red = [rule_rows(rl.rule) for rl in model.red_lines]
@@ -402,8 +447,9 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
     for k in range(len(model.issues)):
         coef = np.zeros(n)
         place = np.zeros(n)
-        if option_vars[k] is not None:  # the level's position: the enumeration order
-            coef[option_vars[k]] = place[option_vars[k]] = np.arange(len(option_vars[k]))
+        opts = option_vars[k]
+        if opts is not None:  # the level's position: the enumeration order
+            coef[opts] = place[opts] = np.arange(len(opts))
         else:
             bp, lam, _ = segments[k]
             coef[lam] = bp

@@ -241,6 +241,14 @@ def test_enumeration_and_milp_agree_on_the_grid(model):
 # -- convergence on the true interval ---------------------------------------------------------
 
 
+@given(models(max_issues=3, max_parties=3, max_outcomes=120, caps=True))
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_enumeration_and_milp_agree_with_caps(model):
+    """Caps and weights used as given (GENIUS imports): ``min(cap, L)`` is exact in the MILP
+    (:func:`simulator.solvers.milp.formulation._capped`)."""
+    check_methods_agree(model, check_frontier=True)
+
+
 def pie_model(grid: int) -> Model:
     """Split a pie ``share`` in [0, 10] with piecewise-linear values (kinks off every grid
     but the finest), a discrete ``guarantee`` issue, and a red line with a continuous bound
