@@ -144,6 +144,34 @@ def run_packed(model: SweepModel, runs: Sequence[tuple[int, Mapping[str, float]]
     return ["run", *keys], [numbers, *columns]
 
 
+def pack_runs(
+    runs: Sequence[tuple[int, Mapping[str, float]]],
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray] | None:
+    """Runs naming the same parameters as ``(paths, run numbers, values)``, two numpy arrays
+    (``values[i, k]`` is run ``i``'s value of ``paths[k]``), or ``None`` if they do not: what
+    travels to a Dask worker (:func:`run_unpacked`). A list of dicts would be walked item by
+    item by Dask's task parser on the client, for longer than the worker takes to solve it.
+
+    >>> pack_runs([(3, {"a": 0.5}), (4, {"a": 1.0})])
+    (('a',), array([3, 4]), array([[0.5],
+           [1. ]]))
+    """
+    if not runs or not _same_paths(runs):
+        return None
+    paths = tuple(runs[0][1])
+    rows = [[p[k] for k in paths] for _, p in runs]
+    if not all(isinstance(v, (float, int)) and not isinstance(v, bool) for r in rows for v in r):
+        return None
+    numbers = np.array([number for number, _ in runs], dtype=np.int64)
+    return paths, numbers, np.array(rows, dtype=float).reshape(len(runs), len(paths))
+
+
+def run_unpacked(model: SweepModel, paths: Sequence[str], numbers: np.ndarray, values: np.ndarray):
+    """:func:`run_packed` on the runs :func:`pack_runs` packed."""
+    runs = [(n, dict(zip(paths, row))) for n, row in zip(numbers.tolist(), values.tolist())]
+    return run_packed(model, runs)
+
+
 def _same_paths(runs: Sequence[tuple[int, Mapping[str, float]]]) -> bool:
     """Whether every run names the same parameters in the same order (a plan's runs do)."""
     first = tuple(runs[0][1]) if runs else ()

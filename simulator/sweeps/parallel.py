@@ -31,7 +31,14 @@ from dataclasses import dataclass
 from itertools import islice
 
 from simulator.analysis import CONCEPTS
-from simulator.sweeps.api import run_batch, run_packed, sweep_model, unpack
+from simulator.sweeps.api import (
+    pack_runs,
+    run_batch,
+    run_packed,
+    run_unpacked,
+    sweep_model,
+    unpack,
+)
 from simulator.sweeps.fast import SweepModel
 
 __all__ = ["JOB_RUNS", "KEEP_FREED", "SERIAL_BELOW", "SweepStats", "result_columns", "run_sweep"]
@@ -235,7 +242,12 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
     todo = iter(jobs)
 
     def submit(job):
-        future = client.submit(run_packed, shared, [r for b in job for r in b], pure=False)
+        runs = [r for b in job for r in b]
+        packed = pack_runs(runs)
+        if packed is None:
+            future = client.submit(run_packed, shared, runs, pure=False)
+        else:
+            future = client.submit(run_unpacked, shared, *packed, pure=False)
         waiting[future.key] = job
         return future
 
