@@ -24,10 +24,12 @@ from simulator.solvers.milp.formulation import Formulation
 
 __all__ = ["epsilon_frontier"]
 
-#: The next point must improve the second signatory by at least this: a hundred times the
-#: solver's feasibility tolerance (``program.FEAS_TOL``, 1e-9), which would otherwise let the
-#: last point be found again. Frontier points closer than this in the second signatory's gain
-#: are merged.
+#: The next point must improve the second signatory by at least this, times the largest
+#: coefficient of its utility (1 for utilities in [0, 1]): a hundred times the solver's
+#: feasibility tolerance (``program.FEAS_TOL``, 1e-9), which would otherwise let the last
+#: point be found again (a binary or convex weight off by 1e-9 moves a utility by 1e-9 times
+#: its coefficient). Frontier points closer than this in the second signatory's gain are
+#: merged.
 STEP = 1e-7
 
 
@@ -39,7 +41,8 @@ def epsilon_frontier(
     floor_b = -np.inf
     ga, ca = f.utility[a], float(f.gain_const()[a])
     gb, cb = f.utility[b], float(f.gain_const()[b])
-    step = STEP
+    base = STEP * max(1.0, float(np.abs(gb).max(initial=0.0)))
+    step = base
     while len(points) < cap:
         prog = _program(f, accept=True)
         if np.isfinite(floor_b):
@@ -55,11 +58,11 @@ def epsilon_frontier(
         x = second.x if second is not None else first.x
         gain_b = float(gb @ x[: f.n]) + cb
         if points and gain_b < floor_b + step / 2:  # the last point again, within tolerance
-            if step >= 1e3 * STEP:
+            if step >= 1e3 * base:
                 return points, False
             step *= 10
             continue
         points.append(x)
         floor_b = gain_b
-        step = STEP
+        step = base
     return points, False
