@@ -4,6 +4,7 @@ with a :class:`DeprecationWarning` that names the new one."""
 from __future__ import annotations
 
 import functools
+import inspect
 import warnings
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -17,7 +18,8 @@ def renamed_keyword(old: str, new: str) -> Callable[[Callable[P, R]], Callable[P
 
     Giving ``old`` warns (:class:`DeprecationWarning`, pointing at the caller) and passes the
     value on as ``new``; giving both is a :class:`TypeError`, as any repeated argument is.
-    The signature shown by :func:`inspect.signature` and ``help()`` is the function's own.
+    ``new`` may be given by position or keyword. The signature shown by
+    :func:`inspect.signature` and ``help()`` is the function's own.
 
     Examples
     --------
@@ -37,11 +39,12 @@ def renamed_keyword(old: str, new: str) -> Callable[[Callable[P, R]], Callable[P
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         name = function.__name__
+        place = list(inspect.signature(function).parameters).index(new)  # if given by position
 
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if old in kwargs:
-                if new in kwargs:
+                if new in kwargs or len(args) > place:
                     raise TypeError(
                         f"{name}() got both {new}= and its deprecated name {old}=; give {new}= only"
                     )
