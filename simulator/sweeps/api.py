@@ -190,7 +190,9 @@ def sweep(
     resume: bool = False,
     progress: Callable[[int], object] | None = None,
 ):
-    """Run a sweep and return a tidy DataFrame (one row per run).
+    """Run a sweep and return a tidy DataFrame (one row per run); with ``out``, the rows are
+    written to a CSV or Parquet output as they are solved, and ``resume=True`` finishes an
+    interrupted sweep.
 
     Parameters
     ----------
@@ -243,6 +245,23 @@ def sweep(
     >>> df = sweep(s, {"parties.candidate.reservation": [0.4, 0.9]})
     >>> df[["parties.candidate.reservation", "exists"]].values.tolist()
     [[0.4, True], [0.9, False]]
+
+    Written to disk, interrupted after 3 of 6 runs, and finished:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> out = Path(folder.name) / "runs.csv"
+    >>> grid = {"parties.candidate.reservation": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]}
+    >>> whole = sweep(s, grid, out=out, batch=2)
+    >>> lines = out.read_text().splitlines(keepends=True)
+    >>> _ = out.write_text("".join(lines[:4]))  # the header and runs 0, 1, 2
+    >>> ran = []
+    >>> sweep(s, grid, out=out, batch=2, resume=True, progress=ran.append).equals(whole)
+    True
+    >>> ran  # 3 stored before, then the batches of the 3 others
+    [3, 2, 1]
+    >>> folder.cleanup()
     """
     if resume and out is None:
         raise ValueError("resume=True finishes a sweep stored at out=PATH; give out")
