@@ -223,3 +223,22 @@ def test_an_unreachable_scheduler_is_a_scheduler_error(tmp_path, uncertain, monk
         sweep(uncertain, samples=4, seed=1, client="tcp://nowhere:1", out=out)
     assert read_results(out).empty  # created, no run stored: a resume runs them all
     assert len(sweep(uncertain, samples=4, seed=1, out=out, resume=True)) == 4
+
+
+def test_python_and_the_command_line_resume_each_others_samples(tmp_path, uncertain):
+    from simulator.cli import main
+
+    out = tmp_path / "r.csv"
+    scenario = uncertain.path
+    assert main(["sweep", scenario, "--samples", "9", "--batch", "3", "--out", str(out)]) == 0
+    whole = read_results(out)
+    interrupt(out, keep=3)
+    resumed = sweep(uncertain, samples=9, batch=3, out=out, resume=True)  # the recorded seed
+    pd.testing.assert_frame_equal(resumed, whole)
+
+    other = tmp_path / "s.parquet"
+    python = sweep(uncertain, samples=9, seed=6, batch=3, out=other)
+    interrupt(other, keep=3)
+    args = ["sweep", scenario, "--samples", "9", "--seed", "6", "--out", str(other), "--resume"]
+    assert main(args) == 0
+    pd.testing.assert_frame_equal(read_results(other), python)
