@@ -37,6 +37,19 @@ SIMULATE_FILES = ("trace.csv", "result.json", "offers.png", "offers.svg")
 COMPARE_FILES = ("compare.md", "compare.json", "compare.png", "compare.svg")
 
 
+class _Renamed(argparse.Action):
+    """An option renamed: stores its value under the new option's ``dest``, with a note on
+    standard error naming the new option."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        new = "--" + self.dest.replace("_", "-")
+        print(
+            f"{parser.prog}: {option_string} is deprecated and will be removed; use {new}",
+            file=sys.stderr,
+        )
+        setattr(namespace, self.dest, values)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zopa",
@@ -270,10 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sw.add_argument("--samples", type=int, metavar="N", help="draw N sets of the uncertain numbers")
     sw.add_argument(
-        "--method",
+        "--sampling",
         choices=("lhs", "random"),
         default="lhs",
-        help="sampling: Latin hypercube (default) or plain random",
+        help="how the samples are drawn: Latin hypercube (default) or plain random",
+    )
+    sw.add_argument(  # the name before --sampling, kept for one release
+        "--method",
+        choices=("lhs", "random"),
+        dest="sampling",
+        action=_Renamed,
+        help=argparse.SUPPRESS,
     )
     sw.add_argument(
         "--seed",
@@ -692,15 +712,70 @@ def cmd_import_genius(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    import math
+    """``zopa sweep``: check the options, run :func:`~simulator.sweeps.stored.sweep_to`,
+    print its summary, then the ``--report``."""
     import time
 
-    from simulator.sweeps import parse_path
     from simulator.sweeps.api import plan_size
 
     started = time.perf_counter()
+    vary = _vary_options(args.vary)
+    if not vary and not args.samples:
+        raise UsageError("give --vary PATH=LO:HI:N (repeatable), --samples N, or both")
+    for name, value in (
+        ("--samples", args.samples),
+        ("--workers", args.workers),
+        ("--batch", args.batch),
+    ):
+        if value is not None and value < 1:
+            raise UsageError(f"{name} must be at least 1, not {value}")
+    if args.scheduler and args.workers:
+        raise UsageError("give --workers (a local cluster) or --scheduler, not both")
+    if args.sobol is not None:
+        if not args.report:
+            raise UsageError("--sobol needs --report DIR (the indices are part of the report)")
+        if args.sobol < 2 or args.sobol & (args.sobol - 1):
+            raise UsageError(f"--sobol must be a power of two (at least 2), not {args.sobol}")
+    try:
+        total = plan_size({p: n for p, (_, _, n) in vary.items()}, args.samples)
+    except ValueError as err:  # too many runs: refused before anything is built
+        raise UsageError(str(err)) from None
+    scenario = _load(args.file, args.sources, confine=args.confine)
+    from simulator.io.output import check_not_input, input_files
+    from simulator.sweeps.store import output_files
+
+    inputs = input_files(scenario)
+    for path in output_files(args.out):
+        check_not_input(path, inputs, "--out")
+    if args.report:
+        from simulator.io.output import check_output_dir
+        from simulator.report.sweep_report import SWEEP_REPORT_FILES
+
+        check_output_dir(args.report, SWEEP_REPORT_FILES, inputs, "--report")
+    done = _sweep(args, scenario, vary, total)
+    elapsed = time.perf_counter() - started
+    resumed = f" ({done.stored_before:,} already stored, {done.run_now:,} now)"
+    seeded = f", seed {done.seed}" if args.samples else ""
+    print(
+        f"{done.runs:,} runs{resumed if done.stored_before else ''}, "
+        f"{done.with_zone / done.runs if done.runs else 0:.1%} with a zone, "
+        f"{elapsed:.1f} s, {done.rate:,.0f} runs/s on {done.workers} "
+        f"worker{'s' if done.workers > 1 else ''}"
+        f"{seeded} -> {args.out}"
+    )
+    if args.report:
+        _sweep_report(args, scenario, vary, inputs)
+    return 0
+
+
+def _vary_options(items: Sequence[str]) -> dict[str, list]:
+    """``--vary PATH=LO:HI:N`` options as ``{path: [LO, HI, N]}``, each checked."""
+    import math
+
+    from simulator.sweeps import parse_path
+
     vary: dict[str, list] = {}
-    for item in args.vary:
+    for item in items:
         path, sep, spec = item.rpartition("=")
         parts = spec.split(":")
         try:
@@ -723,43 +798,54 @@ def cmd_sweep(args) -> int:
         if path.strip() in vary:
             raise UsageError(f"--vary {item!r}: {path.strip()} is varied twice")
         vary[path.strip()] = [lo, hi, n]
-    if not vary and not args.samples:
-        raise UsageError("give --vary PATH=LO:HI:N (repeatable), --samples N, or both")
-    for name, value in (
-        ("--samples", args.samples),
-        ("--workers", args.workers),
-        ("--batch", args.batch),
-    ):
-        if value is not None and value < 1:
-            raise UsageError(f"{name} must be at least 1, not {value}")
-    if args.scheduler and args.workers:
-        raise UsageError("give --workers (a local cluster) or --scheduler, not both")
-    if args.sobol is not None:
-        if not args.report:
-            raise UsageError("--sobol needs --report DIR (the indices are part of the report)")
-        if args.sobol < 2 or args.sobol & (args.sobol - 1):
-            raise UsageError(f"--sobol must be a power of two (at least 2), not {args.sobol}")
+    return vary
+
+
+def _sweep(args, scenario, vary: dict[str, list], total: int):
+    """The sweep itself (:func:`~simulator.sweeps.stored.sweep_to`), with a progress bar
+    of ``total`` runs on a terminal; its :class:`~simulator.sweeps.stored.StoredSweep`."""
+    import numpy as np
+    from tqdm import tqdm
+
+    from simulator.sweeps.stored import PlanError, sweep_to
+
+    bars: list = []
+
+    def advance(runs: int) -> None:  # first called with the runs already stored
+        if bars:
+            bars[0].update(runs)
+            return
+        bars.append(
+            tqdm(
+                total=total,
+                initial=runs,
+                unit="run",
+                file=sys.stderr,
+                disable=not sys.stderr.isatty(),
+                dynamic_ncols=True,
+            )
+        )
+
     try:
-        plan_size({p: n for p, (_, _, n) in vary.items()}, args.samples)
-    except ValueError as err:  # too many runs: refused before anything is built
+        return sweep_to(
+            scenario,
+            args.out,
+            {p: np.linspace(lo, hi, int(n)).tolist() for p, (lo, hi, n) in vary.items()},
+            samples=args.samples,
+            sampling=args.sampling,
+            seed=args.seed,
+            client=args.scheduler,
+            workers=args.workers,
+            batch=args.batch,
+            resume=args.resume,
+            progress=advance,
+            recorded_vary=vary,
+        )
+    except PlanError as err:
         raise UsageError(str(err)) from None
-    scenario = _load(args.file, args.sources, confine=args.confine)
-    from simulator.io.output import check_not_input, input_files
-    from simulator.sweeps.store import lock_output, output_files
-
-    inputs = input_files(scenario)
-    for path in output_files(args.out):
-        check_not_input(path, inputs, "--out")
-    if args.report:
-        from simulator.io.output import check_output_dir
-        from simulator.report.sweep_report import SWEEP_REPORT_FILES
-
-        check_output_dir(args.report, SWEEP_REPORT_FILES, inputs, "--report")
-    with lock_output(args.out):  # one writer at a time, for the whole sweep
-        code = _sweep(args, scenario, vary, started)
-    if args.report:
-        _sweep_report(args, scenario, vary, inputs)
-    return code
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 def _sweep_report(args, scenario, vary: dict[str, list], inputs) -> None:
@@ -785,91 +871,6 @@ def _sweep_report(args, scenario, vary: dict[str, list], inputs) -> None:
     grid = (keys[0], keys[1]) if len(keys) == 2 and not args.samples else None
     names = write_sweep_report(args.report, df, scenario, grid=grid, sobol=sobol, inputs=inputs)
     print(f"Wrote {', '.join(names)} to {args.report}/")
-
-
-def _sweep(args, scenario, vary: dict[str, list], started: float) -> int:
-    """``zopa sweep`` once the options are checked, with the output's lock held."""
-    import secrets
-    import time
-
-    import numpy as np
-
-    from simulator.sweeps import plan, sweep_model
-    from simulator.sweeps.parallel import result_columns, run_sweep
-    from simulator.sweeps.store import fingerprint, open_store, read_plan, read_results
-
-    seed = args.seed
-    if args.samples and seed is None:  # a fresh seed, recorded so that --resume finds it
-        stored = read_plan(args.out) if args.resume else None
-        seed = stored.get("seed") if stored else None
-        seed = secrets.randbits(32) if seed is None else seed
-    values = {p: np.linspace(lo, hi, int(n)).tolist() for p, (lo, hi, n) in vary.items()}
-    try:
-        runs = list(enumerate(plan(scenario, values, args.samples, args.method, seed)))
-    except ValueError as err:
-        raise UsageError(str(err)) from None
-    model = sweep_model(scenario)
-    try:
-        model.run(runs[0][1])  # an unknown party, issue or option fails here, not mid-sweep
-    except ValueError as err:
-        raise UsageError(str(err)) from None
-    options = {
-        "vary": vary,
-        "samples": args.samples,
-        "method": args.method if args.samples else None,
-        "seed": seed if args.samples else None,
-    }
-    columns = result_columns(model, runs[0][1])
-    with open_store(args.out, columns, fingerprint(model, runs, options), args.resume) as store:
-        done = store.done()
-        todo = [r for r in runs if r[0] not in done]
-        client = None
-        if args.scheduler:
-            from dask.distributed import Client
-
-            try:
-                client = Client(args.scheduler, timeout=30)
-            except (OSError, TimeoutError) as err:
-                raise UsageError(f"cannot reach the scheduler {args.scheduler}: {err}") from None
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=len(runs),
-            initial=len(done),
-            unit="run",
-            file=sys.stderr,
-            disable=not sys.stderr.isatty(),
-            dynamic_ncols=True,
-        )
-        try:
-            stats = run_sweep(
-                model,
-                todo,
-                store,
-                client=client,
-                workers=args.workers,
-                progress=bar.update,
-                batch=args.batch,
-            )
-        finally:
-            bar.close()
-            if client is not None:
-                client.close()
-    if done:  # the rows stored before this resume count too
-        exists = read_results(args.out)["exists"].astype(bool)
-        total, with_zone = len(exists), int(exists.sum())
-    else:
-        total, with_zone = stats.runs, stats.with_zone
-    elapsed = time.perf_counter() - started
-    resumed = f" ({len(done):,} already stored, {stats.runs:,} now)" if done else ""
-    seeded = f", seed {seed}" if args.samples else ""
-    print(
-        f"{total:,} runs{resumed}, {with_zone / total if total else 0:.1%} with a zone, "
-        f"{elapsed:.1f} s, {stats.rate:,.0f} runs/s on {stats.workers} "
-        f"worker{'s' if stats.workers > 1 else ''}"
-        f"{seeded} -> {args.out}"
-    )
-    return 0
 
 
 def cmd_explore(args) -> int:

@@ -10,11 +10,13 @@ number of Dask workers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from simulator._renamed import renamed_keyword
 from simulator.analysis import CONCEPTS
 from simulator.sweeps.apply import check_domain
 from simulator.sweeps.fast import SweepModel, as_list
@@ -65,16 +67,17 @@ def plan_size(counts: Mapping[str, int], samples: int | None = None) -> int:
     return total
 
 
+@renamed_keyword("method", "sampling")
 def plan(
     scenario,
     vary: Mapping[str, Sequence[float]] | None = None,
     samples: int | None = None,
-    method: str = "lhs",
+    sampling: str = "lhs",
     seed: int | np.random.Generator | None = None,
 ) -> list[dict[str, float]]:
     """The parameter sets of a sweep: a grid over ``vary``, or ``samples`` draws of the
-    scenario's uncertain numbers (``method`` ``"lhs"`` or ``"random"``); both together draw
-    the samples once per grid point.
+    scenario's uncertain numbers (``sampling`` ``"lhs"`` or ``"random"``; ``method=`` is its
+    deprecated name); both together draw the samples once per grid point.
 
     The grid's values are checked here, before any run: ``ValueError`` for a value outside
     its parameter's domain (a reservation outside ``[0, 1]``, a negative weight, a ``nan``:
@@ -92,7 +95,7 @@ def plan(
     points = grid(vary) if vary else [{}]
     if not samples:
         return points
-    drawn = draw(scenario.uncertain, samples, method, seed)
+    drawn = draw(scenario.uncertain, samples, sampling, seed)
     return [{**d, **p} for p in points for d in drawn]
 
 
@@ -199,35 +202,69 @@ def unpack(packed: tuple[list[str] | None, list]) -> list[dict]:
     return [dict(zip(keys, values)) for values in zip(*(as_list(c) for c in columns))]
 
 
+@renamed_keyword("method", "sampling")
 def sweep(
     scenario,
     vary: Mapping[str, Sequence[float]] | None = None,
     *,
     samples: int | None = None,
-    method: str = "lhs",
+    sampling: str = "lhs",
     seed: int | np.random.Generator | None = None,
     concepts: Iterable[str] = CONCEPTS,
     client=None,
+    workers: int | None = None,
     batch: int = 200,
+    out: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    progress: Callable[[int], object] | None = None,
 ):
-    """Run a sweep and return a tidy DataFrame (one row per run).
+    """Run a sweep and return a tidy DataFrame (one row per run); with ``out``, the rows are
+    written to a CSV or Parquet output as they are solved, and ``resume=True`` finishes an
+    interrupted sweep.
 
     Parameters
     ----------
     scenario : a loaded :class:`~simulator.scenario.Scenario`.
     vary : ``{parameter path: [values]}`` for a grid (see :mod:`simulator.sweeps.params`).
-    samples, method, seed : draw ``samples`` parameter sets from the scenario's uncertain
-        numbers by Latin hypercube (``"lhs"``) or plain ``"random"`` sampling.
+    samples, sampling, seed : draw ``samples`` parameter sets from the scenario's uncertain
+        numbers by Latin hypercube (``"lhs"``) or plain ``"random"`` sampling (``method=`` is
+        a deprecated name of ``sampling=``). With ``out``, ``seed`` is an int or ``None``: a
+        fresh seed is then drawn and recorded with the output (``read_plan(out)["seed"]``),
+        and ``resume`` reuses it.
     concepts : solution concepts to report.
-    client : a ``dask.distributed.Client`` to run the batches on its workers; ``None`` runs
-        them here. The rows are the same either way.
+    client : a ``dask.distributed.Client``, or a scheduler's address (``"tcp://..."``), to run
+        the batches on its workers. The rows are the same however they run.
+    workers : run on a local Dask cluster of this many processes; ``None`` or ``1``: serially
+        here (unless ``client`` is given; not both).
+    batch : runs per batch (with ``out``, each batch is stored as it finishes).
+    out : write the rows to this ``.csv`` file or ``.parquet`` folder as they are solved, as
+        ``zopa sweep --out`` does (:mod:`simulator.sweeps.store`); an existing output is
+        refused unless ``resume``.
+    resume : with ``out``, finish an interrupted sweep: only the runs not stored yet are run.
+        The options and the scenario must be those of the first call, else ``StoreError``.
+    progress : called with a number of runs as they are solved (a progress bar's
+        ``update``); with ``out``, first with the number already stored.
 
     Returns
     -------
     pandas.DataFrame
         Columns: ``run``, one per parameter path, ``exists``, ``slack``, ``count``, then per
         concept ``<concept>.<issue>`` (the package, issue by issue) and
-        ``<concept>.u.<party>`` (utilities); ``None`` where no zone exists.
+        ``<concept>.u.<party>`` (utilities); empty (``nan``) where no zone exists. With
+        ``out``, the whole stored table, read back
+        (:func:`~simulator.sweeps.store.read_results`): the same columns and types, except
+        that a CSV keeps floats to 15 significant digits (``0.6`` for
+        ``0.6000000000000001``) and that an issue with options whose column is empty in
+        every run is a string column (``object`` without ``out``).
+
+    Raises
+    ------
+    ValueError
+        A plan that cannot be run (:func:`plan`; with ``out``, a
+        :class:`~simulator.sweeps.stored.PlanError`); bad ``batch`` or ``workers``.
+    StoreError
+        With ``out``: it exists (without ``resume``), another sweep is writing it, or the
+        resume has other options or another scenario than the first call.
 
     Examples
     --------
@@ -236,12 +273,55 @@ def sweep(
     >>> df = sweep(s, {"parties.candidate.reservation": [0.4, 0.9]})
     >>> df[["parties.candidate.reservation", "exists"]].values.tolist()
     [[0.4, True], [0.9, False]]
+
+    Written to disk, interrupted after 3 of 6 runs, and finished:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> out = Path(folder.name) / "runs.csv"
+    >>> grid = {"parties.candidate.reservation": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]}
+    >>> whole = sweep(s, grid, out=out, batch=2)
+    >>> lines = out.read_text().splitlines(keepends=True)
+    >>> _ = out.write_text("".join(lines[:4]))  # the header and runs 0, 1, 2
+    >>> ran = []
+    >>> sweep(s, grid, out=out, batch=2, resume=True, progress=ran.append).equals(whole)
+    True
+    >>> ran  # 3 stored before, then the batches of the 3 others
+    [3, 2, 1]
+    >>> folder.cleanup()
     """
+    if resume and out is None:
+        raise ValueError("resume=True finishes a sweep stored at out=PATH; give out")
+    if client is None and workers is None:
+        workers = 1
+    if out is not None:
+        from simulator.sweeps.store import read_results
+        from simulator.sweeps.stored import sweep_to
+
+        sweep_to(
+            scenario,
+            out,
+            vary,
+            samples=samples,
+            sampling=sampling,
+            seed=seed,  # type: ignore[arg-type]  # sweep_to refuses a Generator
+            concepts=concepts,
+            client=client,
+            workers=workers,
+            batch=batch,
+            resume=resume,
+            progress=progress,
+        )
+        return read_results(out)
+
     import pandas as pd
 
-    from simulator.sweeps.parallel import run_sweep
+    from simulator.sweeps.parallel import connected, run_sweep
 
-    runs = list(enumerate(plan(scenario, vary, samples, method, seed)))
+    if client is not None and workers is not None:
+        raise ValueError("give client= (a Dask cluster) or workers= (a local one), not both")
+    runs = list(enumerate(plan(scenario, vary, samples, sampling, seed)))
     model = sweep_model(scenario, concepts)
     rows: list[dict] = []
 
@@ -249,7 +329,16 @@ def sweep(
         def write(self, records: list[dict]) -> None:
             rows.extend(records)
 
-    run_sweep(model, runs, _Rows(), client=client, workers=1, batch=batch)
+    with connected(client) as dask_client:
+        run_sweep(
+            model,
+            runs,
+            _Rows(),
+            client=dask_client,
+            workers=workers,
+            progress=progress,
+            batch=batch,
+        )
     return pd.DataFrame(rows).sort_values("run", kind="stable").reset_index(drop=True)
 
 

@@ -5,7 +5,8 @@
 to a store (:mod:`simulator.sweeps.store`, or anything with a ``write(records)`` method).
 Where the batches run:
 
-- ``client`` given: on that ``dask.distributed.Client``'s workers;
+- ``client`` given: on that ``dask.distributed.Client``'s workers (:func:`connected` turns a
+  scheduler's address into a client);
 - ``workers=1``, or ``workers=None`` and fewer than :data:`SERIAL_BELOW` runs: serially in
   this process;
 - otherwise on a ``LocalCluster`` of ``workers`` (default ``os.cpu_count()``) single-threaded
@@ -26,11 +27,12 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
 from simulator.analysis import CONCEPTS
+from simulator.errors import ZopaError
 from simulator.sweeps.api import (
     pack_runs,
     run_batch,
@@ -41,7 +43,16 @@ from simulator.sweeps.api import (
 )
 from simulator.sweeps.fast import SweepModel
 
-__all__ = ["JOB_RUNS", "KEEP_FREED", "SERIAL_BELOW", "SweepStats", "result_columns", "run_sweep"]
+__all__ = [
+    "JOB_RUNS",
+    "KEEP_FREED",
+    "SERIAL_BELOW",
+    "SchedulerError",
+    "SweepStats",
+    "connected",
+    "result_columns",
+    "run_sweep",
+]
 
 SERIAL_BELOW = 2000
 """With neither a client nor a number of workers, sweeps smaller than this run serially."""
@@ -53,6 +64,36 @@ system (``MALLOC_TRIM_THRESHOLD_``; see :func:`_local_client`)."""
 JOB_RUNS = 2000
 """Runs solved in one call (one Dask task): enough to amortise the call, the task and the
 transfer; batches are grouped into jobs of about this many runs."""
+
+
+class SchedulerError(ZopaError):
+    """A Dask scheduler that cannot be reached at the address given."""
+
+
+@contextlib.contextmanager
+def connected(client) -> Iterator:
+    """The ``dask.distributed.Client`` to run on, for the block: ``client`` itself (or
+    ``None``), or for a scheduler's address (``"tcp://host:8786"``) a client connected to it
+    for the block and closed at its end.
+
+    Raises
+    ------
+    SchedulerError
+        The scheduler at the address cannot be reached (within 30 seconds).
+    """
+    if not isinstance(client, str):
+        yield client
+        return
+    from dask.distributed import Client
+
+    try:
+        own = Client(client, timeout=30)
+    except (OSError, TimeoutError) as err:
+        raise SchedulerError(f"cannot reach the scheduler {client}: {err}") from None
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from simulator._renamed import renamed_keyword
 from simulator.scenario.uncertain import Uncertain
 
 __all__ = ["PATTERN", "draw", "grid", "parse_path"]
@@ -86,17 +87,18 @@ def grid(vary: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
     return [dict(zip(names, combo)) for combo in itertools.product(*values)]
 
 
+@renamed_keyword("method", "sampling")
 def draw(
     uncertain: Mapping[str, Uncertain],
     samples: int,
-    method: str = "lhs",
+    sampling: str = "lhs",
     seed: int | np.random.Generator | None = None,
 ) -> list[dict[str, float]]:
     """``samples`` parameter sets drawn from the uncertain numbers' distributions.
 
-    ``method`` is ``"lhs"`` (a Latin hypercube: each number's range cut into ``samples``
+    ``sampling`` is ``"lhs"`` (a Latin hypercube: each number's range cut into ``samples``
     equally likely strata, each stratum used once) or ``"random"``. The same seed gives the
-    same sets.
+    same sets. ``method=`` is a deprecated name of ``sampling=``.
     """
     names = sorted(uncertain)
     if not names:
@@ -105,14 +107,14 @@ def draw(
             "{value: X, range: [LOW, HIGH]} or give the values to vary"
         )
     rng = np.random.default_rng(seed)
-    if method == "lhs":
+    if sampling == "lhs":
         from scipy.stats import qmc
 
         u = qmc.LatinHypercube(d=len(names), seed=rng).random(samples)
-    elif method == "random":
+    elif sampling == "random":
         u = rng.random((samples, len(names)))
     else:
-        raise ValueError(f"unknown sampling method {method!r}; expected lhs or random")
+        raise ValueError(f"unknown sampling {sampling!r}; expected lhs or random")
     columns = {
         n: np.asarray(uncertain[n].quantile(u[:, j]), dtype=float) for j, n in enumerate(names)
     }

@@ -117,6 +117,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+RENAMED = {"method": "sampling"}
+"""Fingerprint keys renamed since stores were first written: a stored key is read under its
+new name, so that an output written before the rename can still be resumed."""
+
+
 def _check_resume(path: Path, fingerprint: Mapping, columns: Mapping[str, str]) -> None:
     stored = read_plan(path)
     if stored is None:
@@ -124,6 +129,9 @@ def _check_resume(path: Path, fingerprint: Mapping, columns: Mapping[str, str]) 
             f"{path} has no plan file ({_sidecar(path).name}), so it cannot be resumed; "
             "remove it to start again"
         )
+    for old, new in RENAMED.items():
+        if old in stored and new not in stored:
+            stored[new] = stored.pop(old)
     wanted = {**fingerprint, "columns": dict(columns)}
     differ = sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))
     if differ:

@@ -102,7 +102,7 @@ def test_samples_and_vary_combined_to_parquet(tmp_path, uncertain, capsys):
         load(uncertain),
         {"parties.employer.reservation": [0.3, 0.4, 0.5]},
         samples=50,
-        method="random",
+        sampling="random",
         seed=4,
     )
     pd.testing.assert_frame_equal(read_results(out), expected, check_dtype=False)
