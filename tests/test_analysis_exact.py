@@ -5,6 +5,7 @@ fallback from a failing MILP to enumeration."""
 
 from __future__ import annotations
 
+import dataclasses
 from math import comb
 
 import numpy as np
@@ -14,6 +15,8 @@ from simulator import analyze, compile_model, evaluate
 from simulator.analysis import frontier_outcomes
 from simulator.errors import SolverError
 from simulator.model import Condition, DiscreteIssue, Party, TableValue
+from simulator.model.party import Interaction
+from simulator.solvers.pareto import pareto_mask
 from simulator.model.space import BLOCK
 
 # -- a frontier worked by counting -----------------------------------------------------------
@@ -76,6 +79,24 @@ def test_a_frontier_from_parts_when_one_lead_option_dominates():
     assert front.counts.tolist() == [comb(16, v) for v in k[order]]
     assert front.utilities[:, 0] == pytest.approx((2 + k[order]) / 18)
     assert front.utilities[:, 1] == pytest.approx((18 - k[order]) / 18)
+
+
+def test_an_interaction_keeps_the_frontier_off_the_additive_parts():
+    # The lead issue's "p" is best for both in the additive sums, but q loses 0.5 whenever it
+    # is chosen: outcomes with the lead at "q" are on the frontier. Built from the additive
+    # parts, the frontier would drop them; with an interaction it must be found outcome by
+    # outcome, and equal the frontier of every outcome's utilities.
+    base = _line_model((1.0, 0.0), res_p=0.0, res_q=0.0)
+    p, q = base.parties
+    penalty = Interaction((Condition("i0", ("p",)),), -0.5)
+    model = compile_model(base.issues, [p, dataclasses.replace(q, interactions=(penalty,))])
+    assert model.space.split() == 1 and not model.parties[1].additive
+    u = np.vstack([chunk for _, _, chunk in model.evaluated(levels=False)])
+    acceptable = u[(u >= model.reservations - 1e-9).all(axis=1)]
+    expected = {tuple(v) for v in np.round(acceptable[pareto_mask(acceptable)], 9)}
+    front = analyze(model, ()).pareto
+    assert {tuple(v) for v in np.round(front.utilities, 9)} == expected
+    assert any(v[1] > (18 - 0) / 18 - 0.5 + 1e-9 for v in expected)  # lead at "q" points
 
 
 def test_a_part_dominated_below_the_rounding_still_counts():

@@ -15,7 +15,7 @@ from simulator.solvers.kalai import kalai, kalai_objective
 from simulator.solvers.lottery import kalai_lottery, nash_lottery
 from simulator.solvers.nash import nash, nash_objective
 from simulator.solvers.near import near_mask, objective
-from simulator.solvers.pareto import pareto_mask
+from simulator.solvers.pareto import efficient_parts, pareto_mask
 from simulator.solvers.selection import Choice, choose
 from simulator.solvers.utilitarian import utilitarian
 from simulator.solvers.zone import reported_slack
@@ -287,3 +287,15 @@ def test_merger_refuses_once_the_distinct_states_exceed_its_budget(monkeypatch):
     m.add(np.array([[0.1], [0.1 + 1e-14], [0.3]]), ones[:3])
     merged, counts = m.result()
     assert merged[:, 0].tolist() == [0.1, 0.3] and counts.tolist() == [2, 1]
+
+
+def test_efficient_parts_keeps_a_row_beaten_by_less_than_the_margin_in_every_coordinate():
+    # (0.5, 0.5) beats the last row by 0.9 margin in both coordinates: the rounding after
+    # the sums may erase that, so the row is kept. Its projection x . w lies 0.9 margin *
+    # sum(w) below, within the accepted band of twice margin * sum(w).
+    m = 1e-9
+    pts = np.array([[1, 0], [0, 1], [0.5, 0.5], [0.5 - 0.9 * m, 0.5 - 0.9 * m]])
+    assert efficient_parts(pts, m).tolist() == [True, True, True, True]
+    # beaten by 3 margins in both coordinates (its projection beyond the band), left out
+    pts[3] = 0.5 - 3 * m
+    assert efficient_parts(pts, m).tolist() == [True, True, True, False]
