@@ -16,8 +16,8 @@ from simulator.analysis import frontier_outcomes
 from simulator.errors import SolverError
 from simulator.model import Condition, DiscreteIssue, Party, TableValue
 from simulator.model.party import Interaction
-from simulator.solvers.pareto import pareto_mask
 from simulator.model.space import BLOCK
+from simulator.solvers.pareto import pareto_mask
 
 # -- a frontier worked by counting -----------------------------------------------------------
 #

@@ -125,3 +125,47 @@ def test_an_option_label_must_be_a_string(tmp_path):
     with pytest.raises(ScenarioError) as err:
         simulator.load(path)
     assert "s.yaml:7:13: issues.venue.options.oslo: expected a label (a string)" in str(err.value)
+
+
+TIE = """\
+format: 1
+name: A tie
+description: r gets the same from every outcome.
+issues:
+  a: {options: [x, y, z]}
+  b: {options: [u, v]}
+parties:
+  p:
+    reservation: 0.0
+    assumption: invented
+    issues:
+      a: {weight: 1, values: {x: 1, y: 0.5, z: 0}}
+      b: {weight: 1, values: {u: 1, v: 0}}
+  q:
+    reservation: 0.0
+    assumption: invented
+    issues:
+      a: {weight: 1, values: {x: 0, y: 0.5, z: 1}}
+      b: {weight: 1, values: {u: 0, v: 1}}
+  r:
+    label: The indifferent party
+    reservation: RES
+    assumption: invented
+    issues:
+      a: {weight: 1, values: {x: 0.5, y: 0.5, z: 0.5}}
+      b: {weight: 1, values: {u: 0.5, v: 0.5}}
+"""
+
+
+@pytest.mark.parametrize("reservation, tied", [(0.5, True), (0.4, False)])
+def test_a_party_that_gains_nothing_anywhere_makes_nash_a_tie(tmp_path, reservation, tied):
+    path = tmp_path / "tie.yaml"
+    path.write_text(TIE.replace("RES", str(reservation)))
+    text = " ".join(render_text(simulator.solve_scenario(simulator.load(path))).split())
+    sentence = (
+        "Nash is a tie: The indifferent party gains nothing from any acceptable outcome (the "
+        "best while the others accept is the reservation), so every product of gains is 0 and "
+        "all 6 acceptable outcomes tie."
+    )
+    assert (sentence in text) is tied
+    assert ("Nash is a tie" in text) is tied

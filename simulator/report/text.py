@@ -172,6 +172,9 @@ def _solutions_section(doc: Document, study: Study) -> None:
             " proven gap and tolerances; JSON: tolerance)."
         )
     doc.para(note)
+    tie = _nash_tie(study)
+    if tie:
+        doc.para(tie)
     for concept, lot in a.lotteries.items():
         if lot is None:
             continue
@@ -183,6 +186,33 @@ def _solutions_section(doc: Document, study: Study) -> None:
             f"{CONCEPT_NAMES[concept]} over lotteries: draw {draws}. Expected utilities: "
             f"{gains}" + (f" (within {lot.gap:.0e} of the optimum)." if lot.gap > 0 else ".")
         )
+
+
+def _nash_tie(study: Study) -> str | None:
+    """A sentence when every acceptable outcome ties for Nash: some signatory gains nothing
+    in any of them (its best while the others accept is its reservation, e.g. a party whose
+    utility is the same everywhere), so every product of gains is 0."""
+    a = study.analysis
+    nash = a.solutions.get("nash")
+    if nash is None or nash.objective > -np.inf or a.method == "milp":
+        return None
+    flat = [
+        s
+        for s in a.signatories
+        if (reach := a.zone.reach.get(s)) is not None and reach - a.reservations[s] <= 1e-9
+    ]
+    if not flat:
+        return None
+    labels = {p.name: _label(p) for p in study.model.parties}
+    who = ", ".join(labels[s] for s in flat)
+    verb = "gains" if len(flat) == 1 else "gain"
+    return (
+        f"Nash is a tie: {who} {verb} nothing from any acceptable outcome (the best while the "
+        "others accept is the reservation), so every product of gains is 0 and all "
+        f"{_count(a.zone.count, 'acceptable outcome')} tie. The package shown is the one "
+        "with the largest total gain, the first in enumeration order among equals; it is "
+        "not a bargaining solution."
+    )
 
 
 def _num(issue, value: float) -> str:
