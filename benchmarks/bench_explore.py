@@ -9,10 +9,11 @@ First the command itself in a fresh process (``zopa explore FILE --party P -o PA
 time from ``resource.getrusage``, user + system, imports included), then the same page phase
 by phase in this process, CPU seconds: enumerating the space once (the outcomes a frame can
 need, :mod:`simulator.explorer.solve`), the frames' analyses, the utility-space pictures'
-data, and drawing the two figures of every frame. ``--old`` also times the frames solved the
-way they were before (one :func:`simulator.analyze` and one
-:func:`~simulator.plots.utility_space.utility_space_data` per frame, each going through the
-whole space), and checks that both give the same frames, numbers and pictures.
+data, and writing the two figures of every frame as SVG (:mod:`simulator.explorer.svg`).
+``--old`` also times the frames solved the way they were before (one
+:func:`simulator.analyze` and one :func:`~simulator.plots.utility_space.utility_space_data`
+per frame, each going through the whole space), and checks that both give the same frames,
+numbers and pictures.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def main() -> None:
         ("enumerate the space once", t1 - t0),
         (f"{len(values)} analyses", t2 - t1),
         (f"{len(values)} pictures' data", t3 - t2),
-        (f"{2 * len(values)} figures drawn", t4 - t3),
+        (f"{2 * len(values)} figures written (SVG)", t4 - t3),
     ]:
         print(f"{what:<40} {seconds:>8.2f}")
     if args.old:

@@ -5,8 +5,9 @@ signatory's reservation) and a list of values, and for each value solves the neg
 that number replaced -- the analysis :func:`simulator.analyze` gives (Nash and
 Kalai-Smorodinsky only), from outcomes enumerated once for every frame
 (:mod:`simulator.explorer.solve`) -- and draws the utility-space picture and the
-bargaining-gap chart (:mod:`simulator.plots`) as SVG text that can be inlined in one HTML
-page (:func:`simulator.explorer.page.render_html`).
+bargaining-gap chart as SVG text (:mod:`simulator.explorer.svg`, from the data of
+:mod:`simulator.plots`) that can be inlined in one HTML page
+(:func:`simulator.explorer.page.render_html`).
 
 The *slack* of a frame is the largest ``t`` such that some agreement allowed by the
 constraints and every signatory's red lines gives every signatory ``i`` at least
@@ -21,8 +22,6 @@ https://doi.org/10.4159/9780674039940
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -50,13 +49,9 @@ __all__ = [
 FRAME_CONCEPTS = ("nash", "kalai")
 
 #: The most frames one page holds: each is solved and drawn ahead of time, and its two figures
-#: are stored in the page (about 40 kB a frame on a small scenario; a slider of more
-#: positions than a screen has pixels shows nothing more).
+#: are stored in the page (about 12 kB a frame on a small scenario, 135 kB on a Ukraine one;
+#: a slider of more positions than a screen has pixels shows nothing more).
 MAX_FRAMES = 1000
-
-#: Figure sizes in inches (the page scales them to its width).
-UTILITY_SPACE_SIZE = (9.0, 6.4)
-GAP_WIDTH = 9.5
 
 
 @dataclass(frozen=True)
@@ -274,56 +269,19 @@ def frame_values(
     return tuple(dict.fromkeys(float(v) for v in grid))
 
 
-_ID = re.compile(r'(?<=\s)id="([^"]+)"')
-_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
-
-
-def _svg(fig, prefix: str) -> str:
-    """``fig`` as SVG text ready to inline in HTML: no XML prolog, doctype or metadata, no
-    fixed size (the page scales it), every ``id`` (and reference to it) prefixed with
-    ``prefix`` so that many figures can share one page."""
-    buffer = io.StringIO()
-    # tight_layout leaves a placeholder layout engine, which would make savefig lay the
-    # figure out again by drawing it once more: the layout is done, the SVG the same
-    fig.set_layout_engine(None)
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]
-    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
-    head, rest = text.split(">", 1)
-    head = re.sub(r'\s(width|height)="[^"]*"', "", head)
-    text = head + ">" + rest
-    ids = set(_ID.findall(text))
-    text = _ID.sub(lambda m: f'id="{prefix}{m[1]}"', text)
-    return _REF.sub(lambda m: m[1] + (prefix + m[2] if m[2] in ids else m[2]), text)
-
-
 def _draw(study: Study, x: str, y: str, k: int, data=None) -> tuple[str, str]:
     """The utility-space picture (of ``data``, if given: its
     :func:`~simulator.plots.utility_space.utility_space_data`) and the gap chart of one
-    frame, as SVG."""
-    import matplotlib
-    from matplotlib.figure import Figure
+    frame, as SVG (:mod:`simulator.explorer.svg`; ids prefixed ``f{k}u-`` and ``f{k}g-``)."""
+    from simulator.explorer.svg import gap_svg, utility_space_svg
+    from simulator.plots.gap_chart import gap_data
+    from simulator.plots.utility_space import utility_space_data
 
-    from simulator.plots.gap_chart import plot_gap
-    from simulator.plots.text import literal
-    from simulator.plots.utility_space import plot_utility_space
-
-    # Text stays text (small, selectable; the page gives the fonts), ids are stable.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "zopa-explorer"}):
-        fig = Figure(figsize=UTILITY_SPACE_SIZE)
-        ax = plot_utility_space(study, x, y, ax=fig.subplots(), legend=False, data=data)
-        handles, labels = ax.get_legend_handles_labels()
-        # the plot functions made their Axes' texts literal; the legend is new
-        literal(fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False))
-        rows = -(-len(labels) // 2)
-        fig.tight_layout(rect=(0, (0.2 * rows + 0.15) / UTILITY_SPACE_SIZE[1], 1, 1))
-        space = _svg(fig, f"f{k}u-")
-        fig = Figure(figsize=(GAP_WIDTH, 2.2 + 0.7 * len(study.analysis.signatories)))
-        plot_gap(study, ax=fig.subplots())
-        fig.tight_layout()
-        gap = _svg(fig, f"f{k}g-")
-    return space, gap
+    data = data if data is not None else utility_space_data(study, x, y)
+    return (
+        utility_space_svg(study, data, f"f{k}u-"),
+        gap_svg(study, gap_data(study), f"f{k}g-"),
+    )
 
 
 def _pair(model: Model, path: str, x: str | None, y: str | None) -> tuple[str, str]:
@@ -388,8 +346,9 @@ def compute_frames(
     Nash and Kalai-Smorodinsky, no lotteries) of the negotiation with the parameter changed,
     plus two figures. The space is enumerated once for every frame
     (:mod:`simulator.explorer.solve`): on the Ukraine scenarios (2.2 million outcomes) a frame
-    is solved in a few hundredths of a second, and drawing its two figures takes most of the
-    time. Frames :func:`simulator.analyze` would solve by MILP are solved by it, one by one.
+    is solved in a few hundredths of a second, and its two figures are written as SVG
+    (:mod:`simulator.explorer.svg`) in about a hundredth. Frames :func:`simulator.analyze`
+    would solve by MILP are solved by it, one by one.
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """The explorer as one self-contained HTML page: a slider over precomputed frames.
 
 :func:`render_html` writes everything into one string: the styles, every frame's two figures
-as inline SVG (the rasterised dots are ``data:`` images inside them), the numbers as JSON and
+as inline SVG (:mod:`simulator.explorer.svg`; dots, lines and text), the numbers as JSON and
 a few lines of plain JavaScript that show the frame the slider points at. The page loads
 nothing -- no script, style sheet, font or image from anywhere -- so it opens from a USB stick
 with no network. With JavaScript off it shows the scenario's own frame.
@@ -228,6 +228,7 @@ _SCRIPT = """
     slider.setAttribute("aria-valuetext", t.value + ": " + t.status + ", slack " + t.slack);
     shown.forEach(function (el) { el.hidden = el.getAttribute("data-frame") !== String(k); });
     cells.forEach(function (el, i) { el.classList.toggle("current", i === k); });
+    measure();  // new texts may change the bar's height: now, not at the next frame
   }
   // The pictures fit under the sticky bar: --bar is its height (0 when it does not stick).
   var panel = document.querySelector(".panel"), root = document.documentElement;

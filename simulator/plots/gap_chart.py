@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from simulator.plots.text import literal
 from simulator.study import Study
 
-__all__ = ["GapData", "gap_data", "plot_gap"]
+__all__ = ["GAP_XLABEL", "GapData", "gap_data", "gap_title", "plot_gap"]
+
+#: What the chart's marks mean, under its axis.
+GAP_XLABEL = (
+    "utility (0 = worst, 1 = ideal on every issue)\n"
+    "|  reservation: the value of no deal      o  best it can get while every other "
+    "signatory accepts"
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,27 @@ def gap_data(study: Study) -> GapData:
     )
 
 
+def gap_title(d: GapData, name: str) -> list[str]:
+    """The chart's title, line by line (wrapped at 75 characters): the scenario's ``name``,
+    the verdict (the zone's margin, or the gap), and the requirements that would open a
+    closed zone alone (at most three named)."""
+    if d.exists:
+        verdict = f"zone open: every signatory can gain at least {d.slack:.2f}"
+    elif d.slack is None:
+        verdict = "no zone: the red lines and constraints exclude every agreement"
+    else:
+        verdict = (
+            f"no zone: bargaining gap {-d.slack:.2f} (every reservation would have to "
+            f"fall by {-d.slack:.2f} to open one)"
+        )
+    if d.openers:
+        verdict += "\nwould open it alone: " + "; ".join(d.openers[:3])
+        if len(d.openers) > 3:
+            verdict += f" and {len(d.openers) - 3} more"
+    lines = [name, *verdict.split("\n")]
+    return [part for line in lines for part in textwrap.wrap(line, 75) or [""]]
+
+
 def plot_gap(study: Study, ax=None, data: GapData | None = None):
     """Draw the bargaining-gap chart; returns the Axes."""
     import matplotlib.pyplot as plt
@@ -83,26 +111,8 @@ def plot_gap(study: Study, ax=None, data: GapData | None = None):
     ax.set_yticklabels(list(reversed(d.labels)))
     ax.set_xlim(0, 1.15)
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlabel(
-        "utility (0 = worst, 1 = ideal on every issue)\n"
-        "|  reservation: the value of no deal      o  best it can get while every other "
-        "signatory accepts",
-        fontsize=8,
-    )
-    if d.exists:
-        verdict = f"zone open: every signatory can gain at least {d.slack:.2f}"
-    elif d.slack is None:
-        verdict = "no zone: the red lines and constraints exclude every agreement"
-    else:
-        verdict = (
-            f"no zone: bargaining gap {-d.slack:.2f} (every reservation would have to "
-            f"fall by {-d.slack:.2f} to open one)"
-        )
-    if d.openers:
-        verdict += "\nwould open it alone: " + "; ".join(d.openers[:3])
-        if len(d.openers) > 3:
-            verdict += f" and {len(d.openers) - 3} more"
-    lines = [study.scenario.name, *verdict.split("\n")]
-    ax.set_title("\n".join(textwrap.fill(line, 75) for line in lines), fontsize=10)
+    ax.set_xlabel(GAP_XLABEL, fontsize=8)
+    lines = gap_title(d, study.scenario.name)
+    ax.set_title("\n".join(lines), fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     return literal(ax)

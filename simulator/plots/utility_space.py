@@ -28,7 +28,15 @@ from simulator.model.compiled import ACCEPT_ATOL
 from simulator.plots.text import literal
 from simulator.study import Study
 
-__all__ = ["Layer", "UtilitySpaceData", "layer_text", "plot_utility_space", "utility_space_data"]
+__all__ = [
+    "Layer",
+    "UtilitySpaceData",
+    "layer_text",
+    "legend_labels",
+    "plot_utility_space",
+    "utility_space_data",
+    "zone_status",
+]
 
 #: Most outcomes drawn per layer; a larger layer is drawn from a random sample of this size.
 MAX_POINTS = 20_000
@@ -232,6 +240,55 @@ def layer_text(layer: Layer) -> str:
     return f"{layer.drawn:,} of {'' if layer.exact else 'about '}{layer.size:,} drawn"
 
 
+def legend_labels(d: UtilitySpaceData, signatories) -> dict[str, str]:
+    """The legend's words for the layers and the shaded box, by entry: ``outside``,
+    ``ruled_out`` (only when the constraints rule some outcome out), ``zone``, ``frontier``
+    (only when drawn), ``shade`` and ``grey`` (what a grey dot in the shaded box means).
+    Shared by :func:`plot_utility_space` and the explorer's SVG
+    (:mod:`simulator.explorer.svg`).
+
+    >>> import simulator
+    >>> st = simulator.solve_scenario(simulator.load("scenarios/examples/river_treaty.yaml"))
+    >>> legend_labels(utility_space_data(st, max_points=100), st.analysis.signatories)["zone"]
+    'acceptable to every signatory (the zone): all 29 drawn'
+    """
+    labels = {"outside": f"possible agreement outside the zone: {layer_text(d.outside)}"}
+    if d.ruled_out:
+        about = "" if d.outside.exact else "about "
+        labels["ruled_out"] = f"not drawn: {about}{d.ruled_out:,} outcomes the constraints rule out"
+    labels["zone"] = f"acceptable to every signatory (the zone): {layer_text(d.zone)}"
+    sig = list(signatories)
+    if len(d.frontier.points):
+        labels["frontier"] = (
+            (
+                "Pareto frontier of the zone"
+                if len(sig) <= 2
+                else f"Pareto frontier, all {len(sig)} signatories"
+            )
+            + ": "
+            + (
+                layer_text(d.frontier)
+                if d.frontier.exact
+                else f"{d.frontier.drawn:,} traced, all drawn"
+            )
+        )
+    labels["shade"] = "both above their reservation"
+    others = any(s not in (d.x, d.y) for s in sig)  # a signatory off the axes may say no
+    labels["grey"] = "grey in the shaded box: " + (
+        "a red line or another signatory says no" if others else "it breaks a red line"
+    )
+    return labels
+
+
+def zone_status(zone) -> str:
+    """The zone in a few words, as the picture's title says it: ``"zone open"``, or why not."""
+    if zone.exists:
+        return "zone open"
+    if zone.slack is None:
+        return "no zone: red lines and constraints exclude everything"
+    return f"no zone: bargaining gap {-zone.slack:.2f}"
+
+
 _MARKERS = {"nash": ("*", NASH_COLOUR, "Nash"), "kalai": ("D", KALAI_COLOUR, "Kalai-Smorodinsky")}
 
 
@@ -294,6 +351,7 @@ def plot_utility_space(
         _, ax = plt.subplots(figsize=(10.5, 6))
     parties = {p.name: (p.label or p.name) for p in study.model.parties}
     lx, ly = parties[d.x], parties[d.y]
+    words = legend_labels(d, study.analysis.signatories)
     ax.scatter(
         d.outside.points[:, 0],
         d.outside.points[:, 1],
@@ -301,16 +359,10 @@ def plot_utility_space(
         c="#c7c7c7",
         lw=0,
         rasterized=True,  # thousands of dots: a bitmap inside the SVG keeps it small
-        label=f"possible agreement outside the zone: {layer_text(d.outside)}",
+        label=words["outside"],
     )
-    if d.ruled_out:
-        about = "" if d.outside.exact else "about "
-        ax.plot(
-            [],
-            [],
-            " ",
-            label=f"not drawn: {about}{d.ruled_out:,} outcomes the constraints rule out",
-        )
+    if "ruled_out" in words:
+        ax.plot([], [], " ", label=words["ruled_out"])
     ax.scatter(
         d.zone.points[:, 0],
         d.zone.points[:, 1],
@@ -318,47 +370,27 @@ def plot_utility_space(
         c="#1f77b4",
         lw=0,
         rasterized=True,
-        label=f"acceptable to every signatory (the zone): {layer_text(d.zone)}",
+        label=words["zone"],
     )
     sig = study.analysis.signatories
     if len(d.frontier.points):
-        two = len(sig) <= 2
         ax.plot(
             d.frontier.points[:, 0],
             d.frontier.points[:, 1],
-            "o-" if two else "o",
+            "o-" if len(sig) <= 2 else "o",
             c="#2ca02c",
             ms=4,
             lw=1.2,
             rasterized=len(d.frontier.points) > 2000,
-            label=(
-                "Pareto frontier of the zone"
-                if two
-                else f"Pareto frontier, all {len(sig)} signatories"
-            )
-            + ": "
-            + (
-                layer_text(d.frontier)
-                if d.frontier.exact
-                else f"{d.frontier.drawn:,} traced, all drawn"
-            ),
+            label=words["frontier"],
         )
 
     def at(u, v):
         return f" ({u:.2f}, {v:.2f})" if legend else ""
 
     dx, dy = d.disagreement
-    ax.fill_between(
-        [dx, 2.0], dy, 2.0, color="#1f77b4", alpha=0.10, lw=0, label="both above their reservation"
-    )
-    others = any(s not in (d.x, d.y) for s in sig)  # a signatory off the axes may say no
-    ax.plot(
-        [],
-        [],
-        " ",
-        label="grey in the shaded box: "
-        + ("a red line or another signatory says no" if others else "it breaks a red line"),
-    )
+    ax.fill_between([dx, 2.0], dy, 2.0, color="#1f77b4", alpha=0.10, lw=0, label=words["shade"])
+    ax.plot([], [], " ", label=words["grey"])
     ax.axvline(dx, c="#444444", ls="--", lw=0.8)
     ax.axhline(dy, c="#444444", ls="--", lw=0.8)
     ax.plot([dx], [dy], "ks", ms=7, label="no deal: the reservations" + at(dx, dy))
@@ -396,13 +428,7 @@ def plot_utility_space(
     _reservation_labels(ax, d, lx, ly)
     ax.set_xlabel(f"utility to {lx}  (0 = worst, 1 = ideal on every issue)")
     ax.set_ylabel(f"utility to {ly}")
-    zone = study.analysis.zone
-    if zone.exists:
-        status = "zone open"
-    elif zone.slack is None:
-        status = "no zone: red lines and constraints exclude everything"
-    else:
-        status = f"no zone: bargaining gap {-zone.slack:.2f}"
+    status = zone_status(study.analysis.zone)
     if legend:
         ax.set_title(f"{study.scenario.name}\n{lx} vs {ly}: {status}", fontsize=10)
     else:  # a panel of a grid: the figure carries the scenario's name

@@ -168,6 +168,7 @@ def test_svgs_inline_cleanly_with_ids_unique_to_their_frame(explorer):
         for svg, prefix in ((frame.utility_space, f"f{k}u-"), (frame.gap_chart, f"f{k}g-")):
             assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
             assert "<?xml" not in svg and "<!DOCTYPE" not in svg and "<metadata" not in svg
+            assert f'<title id="{prefix}title">' in svg  # a name for each figure
             ids = re.findall(r'\sid="([^"]+)"', svg)
             assert ids and all(i.startswith(prefix) for i in ids)
             assert len(set(ids)) == len(ids) and not seen & set(ids)
