@@ -225,7 +225,7 @@ _SCRIPT = """
     var f = data[k], t = f.text;
     Object.keys(t).forEach(function (id) { put(id, t[id]); });
     document.getElementById("status").className = f.open ? "open" : "closed";
-    slider.setAttribute("aria-valuetext", t.value + ": " + t.status + ", slack " + t.slack);
+    slider.setAttribute("aria-valuetext", t.value + ": " + t.status + ", margin " + t.slack);
     shown.forEach(function (el) { el.hidden = el.getAttribute("data-frame") !== String(k); });
     cells.forEach(function (el, i) { el.classList.toggle("current", i === k); });
     measure();  // new texts may change the bar's height: now, not at the next frame
@@ -295,7 +295,7 @@ def render_html(explorer: Explorer) -> str:
     cells = "".join(
         f'<span class="cell {"open" if f.exists else "closed"}'
         f'{" own" if f.own else ""}{" current" if k == start else ""}" '
-        f'title="{escape(d["value"])}: {escape(d["status"])}, slack {escape(d["slack"])}">'
+        f'title="{escape(d["value"])}: {escape(d["status"])}, margin {escape(d["slack"])}">'
         "</span>"
         for k, (f, d) in enumerate(zip(frames, texts))
     )
@@ -322,14 +322,14 @@ def render_html(explorer: Explorer) -> str:
     <span class="key" aria-hidden="true">Under the slider: <b class="k-open">green</b> zone
     open, <b class="k-closed">red</b> closed, \u25c6 the scenario's own value.</span></div>
   <input type="range" id="slider" min="0" max="{len(frames) - 1}" step="1" value="{start}"
-    aria-valuetext="{e(now["value"])}: {e(now["status"])}, slack {e(now["slack"])}">
+    aria-valuetext="{e(now["value"])}: {e(now["status"])}, margin {e(now["slack"])}">
   <div class="strip" aria-hidden="true">{cells}</div>
   <div class="ends" aria-hidden="true"><span>{e(low)}</span><span>{e(high)}</span></div>
   <div class="now">
     <p class="reading">Value: <span id="value">{e(now["value"])}</span>
       <span id="own-note">{e(now["own-note"])}</span></p>
     <div id="status" class="{status_class}">{e(now["status"])}</div>
-    <div class="slack-now"><span class="tag">slack</span>
+    <div class="slack-now"><span class="tag">margin</span>
       <div id="slack" class="big">{e(now["slack"])}</div></div>
   </div>
 </div>
@@ -337,7 +337,7 @@ def render_html(explorer: Explorer) -> str:
   only.</p></noscript>
 <div class="results">
   <div><div class="tag">zone</div><p id="status-note">{e(now["status-note"])}</p></div>
-  <div><div class="tag">slack</div><p class="small">{e(SLACK_MEANING)}</p></div>
+  <div><div class="tag">margin</div><p class="small">{e(SLACK_MEANING)}</p></div>
   <div><div class="tag">acceptable agreements</div><p id="count">{e(now["count"])}</p>
     <div class="tag">Nash agreement</div><p id="nash">{e(now["nash"])}</p>
     <p class="small"><a href="#nash-package">The agreement, issue by issue</a> is at the
