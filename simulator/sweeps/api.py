@@ -365,7 +365,45 @@ class Robustness:
 
 
 def robustness(results, top: int = 5) -> Robustness:
-    """Summarise a sweep's DataFrame (from :func:`sweep` or ``zopa sweep``)."""
+    """Summarise a sweep's DataFrame (from :func:`sweep` or ``zopa sweep``): how often a zone
+    exists, the most frequent Nash packages, and which parameters move the margin most.
+
+    The sensitivity of a parameter is Spearman's rank correlation between its values and the
+    margin (``slack``) over the runs with a margin: Pearson's correlation of the two ranks
+    (tied values get their mean rank, as :func:`scipy.stats.spearmanr` computes it), which
+    without ties is
+
+    .. math:: \\rho = 1 - \\frac{6 \\sum_r d_r^2}{n (n^2 - 1)},
+
+    ``d_r`` the difference of run ``r``'s two ranks; 0 when either is constant.
+
+    Parameters
+    ----------
+    results : a sweep's rows, one per run.
+    top : how many of the most frequent Nash packages to keep.
+
+    Returns
+    -------
+    Robustness
+
+    References
+    ----------
+    Saltelli, A. et al. (2008). *Global Sensitivity Analysis: The Primer*. Wiley, ch. 1.2.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> s = simulator.load("scenarios/examples/job_offer.yaml")
+    >>> df = sweep(s, {"parties.candidate.reservation": [0.3, 0.45, 0.6, 0.75],
+    ...                "parties.employer.reservation": [0.3, 0.5]})
+    >>> r = robustness(df)
+    >>> r.runs, r.p_zone
+    (8, 0.875)
+    >>> r.packages.iloc[0].to_dict()
+    {'salary': 65.0, 'remote': 'full', 'start': 'next_month', 'runs': 3, 'share': 0.375}
+    >>> r.sensitivity[["parameter", "spearman"]].round(2).values.tolist()
+    [['parties.candidate.reservation', -0.83], ['parties.employer.reservation', -0.55]]
+    """
     import pandas as pd
     from scipy.stats import spearmanr
 
