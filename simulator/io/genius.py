@@ -166,7 +166,10 @@ def to_scenario_dict(
         If fewer than two profiles, or a wrong number of names, are given.
     """
     if len(profiles) < 2:
-        raise ValueError("a scenario needs at least two profiles (parties)")
+        raise ValueError(
+            "a scenario needs at least two profiles (parties); GENIUS too cannot start a "
+            "negotiation with one profile"
+        )
     if names is not None and len(names) != len(profiles):
         raise ValueError(f"{len(names)} names given for {len(profiles)} profiles")
     issues = domain.issues if domain is not None and domain.issues else profiles[0].issues
