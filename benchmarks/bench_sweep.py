@@ -15,9 +15,11 @@ grouped into jobs, one Dask task each, their records handed to a store -- here a
 they arrive; cluster start-up excluded, like the compile). Times are wall-clock, the best of
 ``--repeat``; the serial path's CPU time is given too (on a machine shared with other work
 it is the steadier number), timed before the cluster starts (its idle processes take a
-share of the cores). ``same`` says whether the cluster's records equal the serial ones. With
-``--check N``, the first ``N`` runs are also compared with :func:`simulator.analyze` on the
-recompiled scenario, field by field.
+share of the cores); ``serial sweep`` is :func:`~simulator.sweeps.parallel.run_sweep` with
+``workers=1``: the cluster's path (batches, jobs, records handed to the store) in this
+process, what the cluster is to beat. ``same`` says whether the cluster's records equal the
+serial ones. With ``--check N``, the first ``N`` runs are also compared with
+:func:`simulator.analyze` on the recompiled scenario, field by field.
 """
 
 from __future__ import annotations
@@ -107,18 +109,21 @@ def main() -> None:
     if args.check:
         bad = check_against_analyze(scenario, run_batch(model, runs[: args.check]))
         print(f"records different from analyze(): {bad} of {args.check}")
-    serial: dict[int, tuple[list[dict], float, float]] = {}
+    serial: dict[int, tuple[list[dict], float, float, float]] = {}
     for n in args.runs:  # before the cluster starts: its processes would share the cores
-        wall = cpu = float("inf")
+        wall = cpu = stored = float("inf")
         for _ in range(args.repeat):
             t0, c0 = time.perf_counter(), time.process_time()
             records = run_batch(model, runs[:n])
             wall = min(wall, time.perf_counter() - t0)
             cpu = min(cpu, time.process_time() - c0)
-        serial[n] = (records, wall, cpu)
+            t0 = time.perf_counter()  # the same path as the cluster's, in this process
+            run_sweep(model, runs[:n], Rows(), workers=1, batch=args.batch)
+            stored = min(stored, time.perf_counter() - t0)
+        serial[n] = (records, wall, cpu, stored)
     print(
-        f"{'runs':>8} {'serial runs/s':>14} {'(CPU)':>8} {'dask runs/s':>12} {'workers':>8} "
-        f"{'same':>5}"
+        f"{'runs':>8} {'serial runs/s':>14} {'(CPU)':>8} {'serial sweep':>13} "
+        f"{'dask runs/s':>12} {'workers':>8} {'same':>5}"
     )
     with _local_client(args.workers) as client:  # as zopa sweep --workers starts one
         client.wait_for_workers(args.workers, timeout=120)
@@ -133,11 +138,11 @@ def main() -> None:
                 t0 = time.perf_counter()
                 run_sweep(model, runs[:n], store, client=client, batch=args.batch)
                 par = min(par, time.perf_counter() - t0)
-            records, wall, cpu = serial[n]
+            records, wall, cpu, stored = serial[n]
             same = sorted(store.rows, key=lambda r: r["run"]) == records
             print(
-                f"{n:>8,} {n / wall:>14,.0f} {n / cpu:>8,.0f} {n / par:>12,.0f} "
-                f"{args.workers:>8} {same!s:>5}"
+                f"{n:>8,} {n / wall:>14,.0f} {n / cpu:>8,.0f} {n / stored:>13,.0f} "
+                f"{n / par:>12,.0f} {args.workers:>8} {same!s:>5}"
             )
 
 
