@@ -214,3 +214,32 @@ def test_a_milp_failure_is_raised_under_milp_and_enumerated_under_auto(monkeypat
     # ... unless the space is too large to enumerate
     with pytest.raises(SolverError):
         analyze(model, method="auto", max_outcomes=3)
+
+
+def test_a_blocking_red_line_names_its_place_among_the_models_red_lines():
+    # p's two red lines: colour not "b" (harmless) and size "s"; q accepts only size "l"
+    # (0.75 against its reservation 0.7): the second line alone closes the zone, and its
+    # blocker says which of the model's red lines it is.
+    size, colour = DiscreteIssue("size", ("s", "l")), DiscreteIssue("colour", ("r", "b"))
+    p = Party(
+        "p",
+        0.0,
+        {"size": 1, "colour": 1},
+        {"size": TableValue((1.0, 0.0)), "colour": TableValue((1.0, 0.0))},
+        red_lines=(
+            Condition("colour", options=("b",), negate=True),
+            Condition("size", options=("s",)),
+        ),
+    )
+    q = Party(
+        "q",
+        0.7,
+        {"size": 1, "colour": 1},
+        {"size": TableValue((0.0, 1.0)), "colour": TableValue((0.5, 0.5))},
+    )
+    model = compile_model([size, colour], [p, q])
+    zone = analyze(model, ()).zone
+    assert not zone.exists
+    lines = [b for b in zone.blocking if b.kind == "red_line"]
+    assert [(b.party, b.line) for b in lines] == [("p", 1)]
+    assert model.red_lines[1].rule == Condition("size", options=("s",))

@@ -1,0 +1,129 @@
+"""Benchmark: GENIUS's own Pareto frontiers (``pareto.xml``) against zopa's, domain by domain.
+
+Run on demand (not part of the tests)::
+
+    python benchmarks/bench_genius_pareto.py DIR [DIR ...] [--timeout 600]
+
+ANAC 2014's non-linear domains (``anac/y2014/10issues`` ... ``50issues`` and the ``S-1N...``
+family) ship, beside the domain and its two profiles, a ``pareto.xml``: not XML but GENIUS's
+Pareto frontier of the two profiles, one ``u1, u2`` pair per line, rounded to 8 digits. Their
+spaces (10^10 to 10^50 outcomes) are far too large to enumerate, so zopa solves them with the
+MILP (:mod:`simulator.solvers.milp`: the hyper-rectangles are interaction terms over integer
+issues). For every folder under ``DIR`` holding a ``pareto.xml``, this imports the domain
+(:mod:`simulator.io.genius`, as ``zopa import-genius`` does), solves it once with
+``analyze(model, method="milp")`` in a fresh process (``--timeout`` seconds at most), and
+compares zopa's frontier with GENIUS's, point by point within 1e-6 (the file's rounding);
+it also says where zopa's Nash and Kalai-Smorodinsky points sit among GENIUS's frontier
+points. Time is wall-clock, including the import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+TOL = 1e-6
+
+
+def read_pareto(path: Path) -> np.ndarray:
+    """GENIUS's frontier: one ``u1, u2`` pair per non-empty line."""
+    rows = [line.split(",") for line in path.read_text().splitlines() if line.strip()]
+    return np.array([[float(a), float(b)] for a, b in rows])
+
+
+def solve(folder: Path) -> dict:
+    """Import and solve one folder (run in a child process)."""
+    import simulator
+    from simulator.io import genius
+
+    files = sorted(f for f in folder.glob("*.xml") if f.read_bytes()[:64].lstrip()[:1] == b"<")
+    domains = [f for f in files if b"<negotiation_template" in f.read_bytes()[:4096]]
+    dom = genius.read_domain(domains[0])
+    profiles = [genius.read_profile(f, dom) for f in files if f not in domains]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scenario.yaml"
+        genius.write_scenario_yaml(genius.to_scenario_dict(dom, profiles), path)
+        model = simulator.load(path).model()
+    a = simulator.analyze(model, concepts=("nash", "kalai"), method="milp")
+    seconds = time.perf_counter() - t0
+    sol = {
+        c: None if s is None else [s.utilities[p] for p in model.party_names]
+        for c, s in a.solutions.items()
+    }
+    return {
+        "outcomes": model.space.count,
+        "frontier": a.pareto.utilities.tolist(),
+        "complete": a.pareto.complete,
+        "solutions": sol,
+        "seconds": seconds,
+    }
+
+
+def matched(ours: np.ndarray, theirs: np.ndarray) -> tuple[int, int]:
+    """How many of our points are among theirs, and of theirs among ours (within TOL)."""
+    if not len(ours) or not len(theirs):
+        return 0, 0
+    near = (np.abs(ours[:, None, :] - theirs[None, :, :]) <= TOL).all(axis=2)
+    return int(near.any(axis=1).sum()), int(near.any(axis=0).sum())
+
+
+def on(result: dict, concept: str, theirs: np.ndarray) -> str:
+    """Whether a concept's point is one of GENIUS's frontier points."""
+    u = result["solutions"].get(concept)
+    if u is None:
+        return "-"
+    return "yes" if matched(np.array([u]), theirs)[0] else "NO"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dirs", nargs="*")
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(solve(Path(args.one))))
+        return
+    folders = sorted({p.parent for d in args.dirs for p in Path(d).rglob("pareto.xml")})
+    print("| domain | outcomes | GENIUS points | zopa points | zopa's in GENIUS's | GENIUS's in "
+          "zopa's | Nash on GENIUS's | KS on GENIUS's | seconds |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for folder in folders:
+        theirs = read_pareto(folder / "pareto.xml")
+        name = folder.name
+        try:
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(folder)],
+                capture_output=True, text=True, timeout=args.timeout, check=True, cwd=ROOT,
+            ).stdout  # fmt: skip
+        except subprocess.TimeoutExpired:
+            print(f"| {name} | | {len(theirs)} | timeout ({args.timeout:g} s) | | | | | |")
+            continue
+        except subprocess.CalledProcessError as err:
+            why = (err.stderr.strip().splitlines() or ["failed"])[-1][:120]
+            print(f"| {name} | | {len(theirs)} | {why} | | | | | |")
+            continue
+        r = json.loads(out.strip().splitlines()[-1])
+        ours = np.array(r["frontier"]).reshape(-1, 2)
+        a, b = matched(ours, theirs)
+
+        found = f"{len(ours)}" + ("" if r["complete"] else " (capped)")
+        print(
+            f"| {name} | {r['outcomes']:.0e} | {len(theirs)} | {found} | {a}/{len(ours)} | "
+            f"{b}/{len(theirs)} | {on(r, 'nash', theirs)} | {on(r, 'kalai', theirs)} | "
+            f"{r['seconds']:.1f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
