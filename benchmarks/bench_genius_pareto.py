@@ -12,9 +12,11 @@ MILP (:mod:`simulator.solvers.milp`: the hyper-rectangles are interaction terms 
 issues). For every folder under ``DIR`` holding a ``pareto.xml``, this imports the domain
 (:mod:`simulator.io.genius`, as ``zopa import-genius`` does), solves it once with
 ``analyze(model, method="milp")`` in a fresh process (``--timeout`` seconds at most), and
-compares zopa's frontier with GENIUS's, point by point within 1e-6 (the file's rounding);
-it also says where zopa's Nash and Kalai-Smorodinsky points sit among GENIUS's frontier
-points. Time is wall-clock, including the import.
+compares zopa's frontier with GENIUS's, point by point within 1e-6 (the file's rounding).
+GENIUS's file lists the frontier of every outcome; zopa's holds the outcomes acceptable to both
+(utility at least the reservation, which the ``...withRV`` domains set above 0), so GENIUS's
+points are counted among the acceptable ones. It also says where zopa's Nash and Kalai-
+Smorodinsky points sit among GENIUS's frontier points. Time is wall-clock, including the import.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def solve(folder: Path) -> dict:
         "outcomes": model.space.count,
         "frontier": a.pareto.utilities.tolist(),
         "complete": a.pareto.complete,
+        "reservations": [float(r) for r in model.reservations],
         "solutions": sol,
         "seconds": seconds,
     }
@@ -94,8 +97,8 @@ def main() -> None:
         print(json.dumps(solve(Path(args.one))))
         return
     folders = sorted({p.parent for d in args.dirs for p in Path(d).rglob("pareto.xml")})
-    print("| domain | outcomes | GENIUS points | zopa points | zopa's in GENIUS's | GENIUS's in "
-          "zopa's | Nash on GENIUS's | KS on GENIUS's | seconds |")  # fmt: skip
+    print("| domain | outcomes | GENIUS points | zopa points | zopa's in GENIUS's | GENIUS's "
+          "acceptable in zopa's | Nash on GENIUS's | KS on GENIUS's | seconds |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
     for folder in folders:
         theirs = read_pareto(folder / "pareto.xml")
@@ -114,12 +117,15 @@ def main() -> None:
             continue
         r = json.loads(out.strip().splitlines()[-1])
         ours = np.array(r["frontier"]).reshape(-1, 2)
-        a, b = matched(ours, theirs)
+        # zopa's frontier holds the acceptable outcomes only (u >= reservation, GENIUS's
+        # file every outcome): GENIUS's points below a reservation are not zopa's to find
+        acceptable = theirs[(theirs >= np.array(r["reservations"]) - TOL).all(axis=1)]
+        a, b = matched(ours, acceptable)
 
         found = f"{len(ours)}" + ("" if r["complete"] else " (capped)")
         print(
             f"| {name} | {r['outcomes']:.0e} | {len(theirs)} | {found} | {a}/{len(ours)} | "
-            f"{b}/{len(theirs)} | {on(r, 'nash', theirs)} | {on(r, 'kalai', theirs)} | "
+            f"{b}/{len(acceptable)} | {on(r, 'nash', theirs)} | {on(r, 'kalai', theirs)} | "
             f"{r['seconds']:.1f} |",
             flush=True,
         )
