@@ -312,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="K",
         help="run on a local Dask cluster of K processes (1: serially in this process; "
-        "default: serially below 2,000 runs, else one process per CPU)",
+        "default: serially below 100,000 runs, else one process per CPU)",
     )
     sw.add_argument(
         "--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster (tcp://...)"

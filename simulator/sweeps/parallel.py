@@ -54,8 +54,12 @@ __all__ = [
     "run_sweep",
 ]
 
-SERIAL_BELOW = 2000
-"""With neither a client nor a number of workers, sweeps smaller than this run serially."""
+SERIAL_BELOW = 100_000
+"""With neither a client nor a number of workers, sweeps smaller than this run serially.
+
+A run takes about 50 microseconds here (20,000 runs/s on the Ukraine baseline, one core), and
+starting and closing a local cluster about 3 to 4 s: below 10^5 runs a cluster cannot win
+that back on a few cores (``benchmarks/bench_sweep.py``)."""
 
 KEEP_FREED = 64 * 2**20
 """Freed memory a local cluster's worker keeps for reuse before giving it back to the
