@@ -145,6 +145,7 @@ EQUIVALENT: dict[str, str] = {
     "value's truth is read)",
     "analysis-77d2b9b1": "_merge_parts takes one prefix row more at a chunk's end; its "
     "outcomes lie outside the chunk and the `inside` filter drops them",
+    "analysis-70c9b848": "_parts_split's 0 <= lead for 0 < lead: a lead of 0 gives 0 either way",
     "analysis-3bd8e5e8": "as analysis-77d2b9b1: (end + 1) // b for (end - 1) // b takes "
     "one prefix row more at a chunk's end, whose outcomes the `inside` filter drops",
     "analysis-792814f4": "_equal_rows leaves two rows ungrouped: equal utility rows are "

@@ -185,6 +185,20 @@ def test_a_gain_of_exactly_minus_the_tolerance_is_accepted():
     assert result.pareto.indices.tolist() == [0, 1]
 
 
+def test_the_frontier_from_parts_accepts_a_gain_of_exactly_minus_the_tolerance():
+    # every outcome lies on one line, so all acceptable ones are on the frontier; with both
+    # reservations at 1e-9, the two extremes (all "p": q gets 0, all "q": p gets 0) have a
+    # gain of exactly -ACCEPT_ATOL and are accepted: the frontier is the whole space
+    model = _line_model((0.0, 1.0), res_p=1e-9, res_q=1e-9)
+    assert _parts_split(model) == 1
+    result = analyze(model, ())
+    assert result.zone.count == result.pareto.count == 2 * BLOCK
+    front = result.pareto
+    assert front.indices[0] == 0 and front.utilities[0].tolist() == [1.0, 0.0]
+    last = int(np.argmax(front.indices))
+    assert front.indices[last] == 2 * BLOCK - 1 and front.utilities[last].tolist() == [0.0, 1.0]
+
+
 def test_a_proposal_at_the_tolerance_is_accepted():
     # "a" gives p exactly its reservation less the tolerance, q exactly its reservation
     deal = DiscreteIssue("deal", ("a", "b"))
