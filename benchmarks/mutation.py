@@ -145,6 +145,9 @@ EQUIVALENT: dict[str, str] = {
     "value's truth is read)",
     "analysis-77d2b9b1": "_merge_parts takes one prefix row more at a chunk's end; its "
     "outcomes lie outside the chunk and the `inside` filter drops them",
+    "analysis-70c9b848": "_parts_split's 0 <= lead for 0 < lead: a lead of 0 gives 0 either way",
+    "analysis-3bd8e5e8": "as analysis-77d2b9b1: (end + 1) // b for (end - 1) // b takes "
+    "one prefix row more at a chunk's end, whose outcomes the `inside` filter drops",
     "analysis-792814f4": "_equal_rows leaves two rows ungrouped: equal utility rows are "
     "grouped again by _group (first outcome kept, counts summed)",
     "analysis-86b96582": "as analysis-792814f4 (rows.size < 3)",
@@ -156,20 +159,32 @@ EQUIVALENT: dict[str, str] = {
     "as equal",
     "analysis-5f2f9cf4": "_group's keys u + 1.0: utilities rounded to 12 decimals stay "
     "distinct and in the same order",
-    "analysis-e4e11fd3": "_parts_split always None: the frontier is filtered chunk by chunk "
-    "instead of from its parts; the same frontier, more slowly (tests/test_chunking.py)",
     "analysis-29ac5832": "_pieces without rules gives one never-broken red-line column: "
     "its statistics are computed but no red line reads them",
+    "analysis-cffa365e": "_pieces without rules gives its column-less breaks array as many "
+    "rows as parties, not outcomes: with no column only its shape[1] is read (scan_chunk), "
+    "and _acceptable reads breaks only when levels are given",
+    "analysis-0977e478": "_merge_parts' `inside` mask with | for &: the parts path runs on "
+    "Model.evaluated's chunks, whole blocks (start and end multiples of the block), so every "
+    "pair of the selected prefix rows lies in [start, end) and the mask is all true either way",
     "analysis-1581dec6": "evaluate's constraint breaks recounted over every completion in "
     "its second pass: the first pass already counted them over every completion",
     # simulator/model
-    "compiled-34279356": "compiled tables left writable: nothing writes them",
+    "compiled-89279efc": "evaluated's trailing_part starts as np.empty(1) for np.empty(0): "
+    "the first block always replaces it (last starts as None)",
     # simulator/coalitions/packages.py
     "packages-09d797bb": "cut_row starts at 0 for -1: only read where a cut is finite, and "
     "then set",
     "packages-eadae15c": "an unused column of pin flags when nothing is pinned",
     "packages-c58bc7dc": "an internal assertion (search and re-solve agree): false only if "
     "the search itself were wrong",
+    "packages-8162583f": "_group_extreme's group numbers one higher (- 0 for - 1): they are "
+    "only compared with their neighbours (group[1:] != group[:-1]), so the same first hits",
+    "packages-77c0f973": "low_row filled with 0 for -1: every column is assigned in the loop "
+    "over subsets before it is read",
+    "packages-a3dae446": "subsets from size 0: an extra column for the empty set of cutting "
+    "parties is scanned but never read (packages without cuts use cut_sets [()], cuts look "
+    "their column up with subsets.index)",
     "space-ea56fa91": "DEFAULT_CHUNK 2**18 -> 2**19: the chunk size changes memory and speed, "
     "never results (tests/test_chunking.py)",
     # simulator/solvers

@@ -6,17 +6,27 @@ fallback from a failing MILP to enumeration."""
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 from math import comb
 
 import numpy as np
 import pytest
 
 from simulator import analyze, compile_model, evaluate
-from simulator.analysis import frontier_outcomes
+from simulator.analysis import _parts_split, frontier_outcomes
 from simulator.errors import SolverError
-from simulator.model import Condition, DiscreteIssue, Party, TableValue
+from simulator.model import (
+    ACCEPT_ATOL,
+    Condition,
+    ContinuousIssue,
+    DiscreteIssue,
+    Party,
+    PiecewiseLinearValue,
+    TableValue,
+)
 from simulator.model.party import Interaction
 from simulator.model.space import BLOCK
+from simulator.results import Frontier
 from simulator.solvers.pareto import pareto_mask
 
 # -- a frontier worked by counting -----------------------------------------------------------
@@ -175,6 +185,20 @@ def test_a_gain_of_exactly_minus_the_tolerance_is_accepted():
     assert result.pareto.indices.tolist() == [0, 1]
 
 
+def test_the_frontier_from_parts_accepts_a_gain_of_exactly_minus_the_tolerance():
+    # every outcome lies on one line, so all acceptable ones are on the frontier; with both
+    # reservations at 1e-9, the two extremes (all "p": q gets 0, all "q": p gets 0) have a
+    # gain of exactly -ACCEPT_ATOL and are accepted: the frontier is the whole space
+    model = _line_model((0.0, 1.0), res_p=1e-9, res_q=1e-9)
+    assert _parts_split(model) == 1
+    result = analyze(model, ())
+    assert result.zone.count == result.pareto.count == 2 * BLOCK
+    front = result.pareto
+    assert front.indices[0] == 0 and front.utilities[0].tolist() == [1.0, 0.0]
+    last = int(np.argmax(front.indices))
+    assert front.indices[last] == 2 * BLOCK - 1 and front.utilities[last].tolist() == [0.0, 1.0]
+
+
 def test_a_proposal_at_the_tolerance_is_accepted():
     # "a" gives p exactly its reservation less the tolerance, q exactly its reservation
     deal = DiscreteIssue("deal", ("a", "b"))
@@ -243,3 +267,229 @@ def test_a_blocking_red_line_names_its_place_among_the_models_red_lines():
     lines = [b for b in zone.blocking if b.kind == "red_line"]
     assert [(b.party, b.line) for b in lines] == [("p", 1)]
     assert model.red_lines[1].rule == Condition("size", options=("s",))
+
+
+# -- the frontier from its parts equals the frontier of every outcome --------------------------
+
+
+def _brute_frontier(model):
+    """The frontier by brute force: every outcome's utilities, the acceptable ones, their
+    Pareto-optimal ones (over the signatories), grouped by equal rows (first, count)."""
+    u = np.vstack([chunk for _, _, chunk in model.evaluated(levels=False)])
+    sig = model.signatories
+    ok = np.flatnonzero((u[:, sig] >= model.reservations[sig] - ACCEPT_ATOL).all(axis=1))
+    keep = ok[pareto_mask(u[ok][:, sig])]
+    _, first, counts = np.unique(u[keep] + 0.0, axis=0, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    rows = keep[first[order]]
+    return rows, counts[order], u[rows]
+
+
+def _random_tables(seed: int, signatories=None, reservations=(0.3, 0.2, 0.0)):
+    # issues of 3 and 5 options lead (14 yes/no issues make 2**14 < BLOCK, 5 * 2**14 > BLOCK):
+    # 3 * 5 * 2**14 = 245,760 outcomes. Values in tenths; the yes/no issues come in three
+    # kinds, alike for every party, so that outcomes swapping issues of a kind tie (counts)
+    rng = np.random.default_rng(seed)
+    issues = [DiscreteIssue("three", ("a", "b", "c")), DiscreteIssue("five", tuple("vwxyz"))]
+    issues += [DiscreteIssue(f"i{k}", ("n", "y")) for k in range(14)]
+    kinds = rng.integers(0, 3, 14)
+    parties = []
+    for j, name in enumerate(("p", "q", "r")):
+        weights = {"three": float(rng.integers(1, 4)), "five": float(rng.integers(1, 4))}
+        weights.update({f"i{k}": 1.0 for k in range(14)})
+        values = {i.name: TableValue(tuple(rng.integers(0, 11, i.n_levels) / 10)) for i in issues}
+        kind_values = [TableValue(tuple(rng.integers(0, 11, 2) / 10)) for _ in range(3)]
+        values.update({f"i{k}": kind_values[kinds[k]] for k in range(14)})
+        parties.append(Party(name, reservations[j], weights, values))
+    return compile_model(issues, parties, signatories=signatories)
+
+
+@pytest.mark.parametrize(
+    ("seed", "signatories"), [(1, None), (2, ["p", "q"]), (3, ["q", "r"]), (4, None)]
+)
+def test_the_frontier_from_parts_is_the_frontier_of_every_outcome(seed, signatories):
+    model = _random_tables(seed, signatories)
+    assert model.space.split() == 2 and _parts_split(model) == 2
+    rows, counts, u = _brute_frontier(model)
+    front = analyze(model, ()).pareto
+    assert front.indices.tolist() == rows.tolist()
+    assert front.counts.tolist() == counts.tolist()
+    np.testing.assert_array_equal(front.utilities, u)
+    cut = analyze(model, (), chunk_size=2**15).pareto  # two prefixes a chunk: 8 chunks
+    assert cut.indices.tolist() == rows.tolist() and cut.counts.tolist() == counts.tolist()
+
+
+def test_a_lead_issue_is_judged_by_its_own_values():
+    # issue i1 alone would say "p" is better for both; the lead issue i0 is a trade-off
+    # between p and q: outcomes with i0 at "q" are on the frontier
+    issues = [DiscreteIssue(f"i{k}", ("p", "q")) for k in range(17)]
+    weights = {i.name: 1.0 for i in issues}
+    p_values = {i.name: TableValue((1.0, 0.0)) for i in issues}
+    q_values = {i.name: TableValue((0.0, 1.0)) for i in issues}
+    q_values["i1"] = TableValue((1.0, 0.0))
+    model = compile_model(
+        issues, [Party("p", 0.0, weights, p_values), Party("q", 0.0, weights, q_values)]
+    )
+    rows, counts, u = _brute_frontier(model)
+    front = analyze(model, ()).pareto
+    assert front.indices.tolist() == rows.tolist() and front.counts.tolist() == counts.tolist()
+    assert (front.indices >= 2**16).any()  # some with i0 at "q"
+
+
+def test_which_models_are_filtered_from_their_parts():
+    line = _line_model((0.0, 1.0), res_p=0.0, res_q=0.0)
+    assert _parts_split(line) == 1
+    p, q = line.parties
+    rule = Condition("i3", options=("p",))
+    # a red line binds only a signatory's; a constraint always; an interaction or a cap
+    # makes the utilities more than the sum of their parts
+    assert (
+        _parts_split(
+            compile_model(
+                line.issues, [dataclasses.replace(p, red_lines=(rule,)), q], signatories=["q"]
+            )
+        )
+        == 1
+    )
+    assert not _parts_split(
+        compile_model(line.issues, [dataclasses.replace(p, red_lines=(rule,)), q])
+    )
+    assert not _parts_split(compile_model(line.issues, [p, q], constraints=[rule]))
+    assert not _parts_split(compile_model(line.issues, [dataclasses.replace(p, cap=1.0), q]))
+    bonus = Interaction((rule,), 0.1)
+    assert not _parts_split(
+        compile_model(line.issues, [dataclasses.replace(p, interactions=(bonus,)), q])
+    )
+    # one block, nothing leads: 16 issues
+    assert not _parts_split(compile_model(line.issues[1:], [_drop_i0(p), _drop_i0(q)]))
+    # no block: the last issue alone has more than BLOCK levels
+    big = ContinuousIssue("x", 0.0, 1.0, grid=BLOCK + 1)
+    curve = PiecewiseLinearValue((0.0, 1.0), (0.0, 1.0))
+    wide = compile_model(
+        [line.issues[0], big],
+        [
+            Party("p", 0.0, {"x": 1}, {"x": curve}),
+            Party("q", 0.0, {"i0": 1}, {"i0": TableValue((0.0, 1.0))}),
+        ],
+    )
+    assert wide.space.split() == 2 and not _parts_split(wide)
+    # two leading issues
+    two = compile_model([DiscreteIssue("lead", ("a", "b", "c")), *line.issues], [_lead_too(p), q])
+    assert two.space.split() == 2 and _parts_split(two) == 2
+
+
+def _drop_i0(party):
+    return dataclasses.replace(
+        party,
+        weights={k: w for k, w in party.weights.items() if k != "i0"},
+        values={k: v for k, v in party.values.items() if k != "i0"},
+    )
+
+
+def _lead_too(party):
+    return dataclasses.replace(
+        party,
+        weights={**party.weights, "lead": 1.0},
+        values={**party.values, "lead": TableValue((0.0, 0.5, 1.0))},
+    )
+
+
+# -- analyze's defaults, lotteries ------------------------------------------------------------
+
+
+def _two_extremes(res_p: float = 0.1, res_q: float = 0.3):
+    # a gives (1, 0.3), b (0.3, 1): every lottery lies on the line between them
+    deal = DiscreteIssue("deal", ("a", "b"))
+    p = Party("p", res_p, {"deal": 1}, {"deal": TableValue((1.0, 0.3))})
+    q = Party("q", res_q, {"deal": 1}, {"deal": TableValue((0.3, 1.0))})
+    return compile_model([deal], [p, q])
+
+
+def test_lotteries_are_solved_only_when_asked_for():
+    model = _two_extremes()
+    assert analyze(model).lotteries == {}
+    assert analyze(model, ["nash"]).lotteries == {}
+    assert set(analyze(model, (), lotteries=True).lotteries) == {"nash", "kalai"}
+
+
+def test_lottery_numbers_worked_by_hand():
+    # t the probability of b: p gets 1 - 0.7 t, q 0.3 + 0.7 t; gains 0.9 - 0.7 t and 0.7 t
+    mixes = analyze(_two_extremes(), (), lotteries=True).lotteries
+    nash = mixes["nash"]  # (0.9 - 0.7 t) 0.7 t is largest at 0.7 t = 0.45: t = 9/14
+    assert nash.concept == "nash" and nash.indices == (0, 1)
+    assert nash.outcomes == ({"deal": "a"}, {"deal": "b"})
+    assert nash.probabilities == pytest.approx((5 / 14, 9 / 14), abs=1e-7)
+    assert nash.utilities == pytest.approx({"p": 0.55, "q": 0.75}, abs=1e-7)
+    assert nash.gains == pytest.approx({"p": 0.45, "q": 0.45}, abs=1e-7)
+    kalai = mixes["kalai"]  # gains in proportion to the best, 0.9 and 0.7: t = 0.9 / 1.6
+    assert kalai.probabilities == pytest.approx((0.4375, 0.5625), abs=1e-7)
+    assert kalai.utilities == pytest.approx({"p": 0.60625, "q": 0.69375}, abs=1e-7)
+    assert kalai.gains == pytest.approx({"p": 0.50625, "q": 0.39375}, abs=1e-7)
+
+
+def test_no_zone_no_lottery():
+    result = analyze(_two_extremes(res_p=0.9, res_q=0.9), lotteries=True)
+    assert result.lotteries == {"nash": None, "kalai": None}
+    assert result.pareto.indices.shape == (0,) and result.pareto.utilities.shape == (0, 2)
+
+
+# -- frontier_outcomes at its edges -------------------------------------------------------------
+
+
+def test_frontier_outcomes_of_a_row_off_the_grid_is_refused():
+    m = _size_colour(red_line=False)
+    off = Frontier(np.array([-1]), np.array([[0.5, 0.5]]))
+    with pytest.raises(ValueError, match="off the grid"):
+        frontier_outcomes(m, off, 0)
+
+
+def test_frontier_outcomes_of_a_vector_no_outcome_has_is_empty():
+    m = _size_colour(red_line=False)
+    stray = Frontier(np.array([0]), np.array([[0.5, 0.5]]))
+    found = frontier_outcomes(m, stray, 0)
+    assert found.shape == (0,) and found.dtype == np.int64
+
+
+# -- progress counts every outcome once ---------------------------------------------------------
+
+
+@pytest.fixture
+def progress(monkeypatch):
+    """The tasks simulator.analysis reports: (description, total, steps advanced)."""
+    import simulator.analysis as analysis
+
+    seen: list[tuple[str, int | None, list[int]]] = []
+
+    @contextmanager
+    def recording(desc, total=None, unit="it"):
+        steps: list[int] = []
+        seen.append((desc, total, steps))
+        yield steps.append
+
+    monkeypatch.setattr(analysis, "task", recording)
+    return seen
+
+
+def _grid_3_by_4():
+    a, b = DiscreteIssue("a", ("x", "y", "z")), DiscreteIssue("b", ("k", "l", "m", "n"))
+    p = Party(
+        "p", 0.2, {"a": 1, "b": 1}, {"a": TableValue((0, 0.5, 1)), "b": TableValue((0, 0, 1, 1))}
+    )
+    q = Party(
+        "q", 0.2, {"a": 1, "b": 1}, {"a": TableValue((1, 0.5, 0)), "b": TableValue((1, 1, 0, 0))}
+    )
+    return compile_model([a, b], [p, q], constraints=[Condition("a", ("z",), negate=True)])
+
+
+def test_analyze_reports_every_outcome_scanned(progress):
+    analyze(_grid_3_by_4())
+    assert progress == [("scanning outcomes", 12, [12])]
+
+
+def test_evaluate_reports_every_completion(progress):
+    model = _grid_3_by_4()
+    evaluate(model, {}, chunk_size=5)
+    assert progress == [("evaluating completions", 12, [5, 5, 2])]
+    progress.clear()
+    evaluate(model, {"a": "z"}, chunk_size=3)  # no completion obeys the constraint: twice
+    assert progress == [("evaluating completions", 4, [3, 1])] * 2

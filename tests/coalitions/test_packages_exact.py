@@ -4,6 +4,7 @@ lines than one integer key holds, and a pinned issue whose pins allow nothing.""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from math import comb
 
 import numpy as np
@@ -89,3 +90,60 @@ def test_settling_an_issue_whose_pins_allow_nothing_costs_nothing():
     assert c.amount == 0.0 and package.cost == 0.0
     assert c.rule == "deal in [a] and deal in [b]"
     assert np.isclose(package.slack, 0.3)
+
+
+def _pinned_venue(q_venue: tuple[float, float]):
+    """p refuses venue "a", which the constraints pin; the price splits p and q. Settling the
+    venue at "b" opens the zone; what q gives up there is its venue value's fall."""
+    venue, price = DiscreteIssue("venue", ("a", "b")), DiscreteIssue("price", ("lo", "hi"))
+    weights = {"venue": 1, "price": 1}
+    p = Party(
+        "p",
+        0.2,
+        weights,
+        {"venue": TableValue((0.5, 0.5)), "price": TableValue((1.0, 0.0))},
+        red_lines=(Condition("venue", ("a",), negate=True),),
+    )
+    q = Party("q", 0.2, weights, {"venue": TableValue(q_venue), "price": TableValue((0.0, 1.0))})
+    return compile_model([venue, price], [p, q], [Condition("venue", ("a",))])
+
+
+@pytest.mark.parametrize(
+    ("q_venue", "who", "amount", "slack"),
+    [
+        ((0.5, 0.5), None, 0.0, 0.05),  # nobody values the venue differently: a free fix
+        ((1.0, 0.0), "q", 0.5, 0.05),  # q's half weight times 1 - 0; (b, hi) gives it 0.5
+    ],
+)
+def test_settling_a_pinned_issue_costs_what_the_most_affected_loses(q_venue, who, amount, slack):
+    search = find_packages(_pinned_venue(q_venue), max_size=1, top=10)
+    assert not search.zone_exists
+    fix, drop = search.packages  # both one concession; the fix drops no red line
+    (c,) = fix.concessions
+    assert (c.kind, c.issue, c.level, c.party, c.rule) == ("fix", "venue", "b", who, "venue in [a]")
+    assert c.amount == pytest.approx(amount) and fix.cost == pytest.approx(amount)
+    assert fix.red_lines_dropped == 0 and fix.slack == pytest.approx(slack)
+    (d,) = drop.concessions
+    assert (d.kind, d.party, d.amount, drop.cost, drop.red_lines_dropped) == (
+        "red_line",
+        "p",
+        0.0,
+        0.0,
+        1,
+    )
+
+
+def test_the_package_scan_reports_every_outcome(monkeypatch):
+    import simulator.coalitions.packages as packages
+
+    seen = []
+
+    @contextmanager
+    def recording(desc, total=None, unit="it"):
+        steps: list[int] = []
+        seen.append((desc, total, steps))
+        yield steps.append
+
+    monkeypatch.setattr(packages, "task", recording)
+    find_packages(_blocked(1), max_size=1)
+    assert seen == [("scanning for packages", 3, [3])]

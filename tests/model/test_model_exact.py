@@ -14,15 +14,17 @@ from simulator.model import (
     DiscreteIssue,
     IdealValue,
     Implication,
+    Interaction,
     OutcomeSpace,
     Party,
     PiecewiseLinearValue,
     TableValue,
     compile_model,
 )
-from simulator.model.issues import MAX_INTEGER
-from simulator.model.rules import rule_words
+from simulator.model.issues import INTEGER_GRID, MAX_INTEGER
+from simulator.model.rules import BOUND_ATOL, rule_words
 from simulator.model.space import BLOCK
+from simulator.scenario import load
 
 # -- blocks -------------------------------------------------------------------------------------
 
@@ -283,3 +285,149 @@ def test_additive_parts_from_a_given_issue():
     assert m.additive(np.array([[0], [2]]), 1).tolist() == [[0.0, 1.0], [0.75, 0.0]]
     assert m.additive(np.array([[1, 1]]), 0).tolist() == [[0.375, 0.0]]
     assert m.utilities(np.array([[0, 2]])).tolist() == [[1.0, 0.0]]
+
+
+# -- defaults and texts of issues -----------------------------------------------------------------
+
+
+def test_a_continuous_issue_has_eleven_grid_points_by_default():
+    x = ContinuousIssue("x", 0.0, 1.0)
+    assert x.grid == 11 and x.n_levels == 11
+    assert x.levels.tolist() == pytest.approx([k / 10 for k in range(11)])
+    assert ContinuousIssue("n", 0, 20, integer=True).levels.tolist() == list(range(0, 21, 2))
+
+
+def test_an_option_shows_its_label_else_its_name():
+    plain = DiscreteIssue("venue", ("oslo", "rome"))
+    assert plain.show("oslo") == "oslo" and plain.show("paris") == "paris"
+    labelled = DiscreteIssue("venue", ("oslo", "rome"), option_labels=("Oslo", ""))
+    assert labelled.show("oslo") == "Oslo"
+    assert labelled.show("rome") == "rome"  # an empty label: the name
+    assert labelled.show("paris") == "paris"  # not an option: shown as given
+
+
+def _integer_scenario(tmp_path, high: int):
+    text = f"""\
+format: 1
+name: integers
+issues:
+  days: {{range: [0, {high}], integer: true}}
+parties:
+  a:
+    reservation: 0
+    assumption: invented
+    issues:
+      days: {{weight: 1, points: [[0, 0], [{high}, 1]]}}
+  b:
+    reservation: 0
+    assumption: invented
+    issues:
+      days: {{weight: 1, points: [[0, 1], [{high}, 0]]}}
+"""
+    path = tmp_path / "integers.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load(path, env={}).model()
+
+
+@pytest.mark.parametrize(
+    ("high", "levels"),
+    [
+        (100, list(range(101))),  # 101 integers: every one
+        (101, [round(i * 101 / 100 + 1e-9) for i in range(101)]),  # 102: 101 of them spread
+        (1000, list(range(0, 1001, 10))),
+    ],
+)
+def test_an_integer_issue_without_a_grid_takes_at_most_101_integers(tmp_path, high, levels):
+    assert INTEGER_GRID == 101
+    model = _integer_scenario(tmp_path, high)
+    assert model.issues[0].grid == min(high + 1, 101)
+    assert model.level_values[0].tolist() == levels
+
+
+# -- parties ----------------------------------------------------------------------------------------
+
+
+def test_an_interaction_in_words():
+    both = (Condition("venue", ("oslo",)), Condition("cap", low=1.0, high=2.5))
+    assert str(Interaction(both, 0.5)) == "+0.5 when venue in [oslo] and cap >= 1 and <= 2.5"
+    assert str(Interaction(both[:1], -0.25)) == "-0.25 when venue in [oslo]"
+    assert str(Interaction((Condition("cap", high=3.0),), 0.0)) == "+0 when cap <= 3"
+
+
+def test_a_party_is_additive_without_interactions_and_cap():
+    values = {"d": TableValue((0.0, 1.0))}
+    plain = Party("p", 0.0, {"d": 1}, values)
+    assert plain.additive is True
+    bonus = Interaction((Condition("d", ("y",)),), 0.1)
+    assert Party("p", 0.0, {"d": 1}, values, interactions=(bonus,)).additive is False
+    assert Party("p", 0.0, {"d": 1}, values, cap=1.0).additive is False
+    assert Party("p", 0.0, {"d": 1}, values, cap=0.0).additive is False  # a cap of 0 is a cap
+
+
+def test_normalised_weights():
+    values = {"a": TableValue((0.0, 1.0)), "b": TableValue((1.0, 0.0))}
+    assert Party("p", 0.0, {"a": 1, "b": 3}, values).normalised_weights() == {
+        "a": 0.25,
+        "b": 0.75,
+    }
+    raw = Party("p", 0.0, {"a": 1, "b": 3}, values, normalise=False)
+    assert raw.normalised_weights() == {"a": 1, "b": 3}
+    # a party that weighs nothing: every weight 0, no division by zero
+    assert Party("p", 0.0, {"a": 0, "b": 0}, values).normalised_weights() == {"a": 0.0, "b": 0.0}
+    assert Party("p", 0.0, {}, values).normalised_weights() == {}
+
+
+def test_a_party_weighing_nothing_has_utility_zero_everywhere():
+    issue = DiscreteIssue("a", ("x", "y"))
+    idle = Party("idle", 0.0, {"a": 0}, {"a": TableValue((0.0, 1.0))})
+    busy = Party("busy", 0.0, {"a": 2}, {"a": TableValue((0.0, 1.0))})
+    m = compile_model([issue], [idle, busy])
+    assert m.utilities(m.space.levels(0, 2)).tolist() == [[0.0, 0.0], [0.0, 1.0]]
+
+
+# -- bounds at exactly their tolerance ----------------------------------------------------------
+
+
+def test_a_bound_holds_at_exactly_its_tolerance():
+    x = ContinuousIssue("x", 0.0, 1.0, grid=3)
+    at_high = np.array([0.5 + BOUND_ATOL, np.nextafter(0.5 + BOUND_ATOL, 1.0)])
+    assert Condition("x", high=0.5).level_mask(x, at_high).tolist() == [True, False]
+    at_low = np.array([0.5 - BOUND_ATOL, np.nextafter(0.5 - BOUND_ATOL, 0.0)])
+    assert Condition("x", low=0.5).level_mask(x, at_low).tolist() == [True, False]
+    both = Condition("x", low=0.25, high=0.75)
+    levels = np.array([0.25 - BOUND_ATOL, 0.5, 0.75 + BOUND_ATOL, 0.0, 1.0])
+    assert both.level_mask(x, levels).tolist() == [True, True, True, False, False]
+
+
+def test_a_proposal_at_exactly_the_ranges_tolerance_is_taken():
+    model = _with_range()
+    for value in (20.0 + 1e-12, 10.0 - 1e-12):
+        assert model.check_outcome({"x": value}) == {"x": value}
+    for value in (np.nextafter(20.0 + 1e-12, 21.0), np.nextafter(10.0 - 1e-12, 9.0)):
+        with pytest.raises(ValueError, match="outside the range"):
+            model.check_outcome({"x": float(value)})
+
+
+@pytest.mark.parametrize("sizes", [(2, 3, 4), (3, 1, 2, 2, 5), (5, 2**14, 2, 2), (3, 2**15, 3)])
+def test_the_blocks_levels_are_the_spaces_levels(sizes):
+    # blocks of one, two or more trailing issues, after a prefix of none, one or two issues
+    space = OutcomeSpace(sizes)
+    parts = list(space.blocks(chunk_size=2**16))
+    levels = np.vstack([block.levels(prefix) for _, prefix, block in parts])
+    np.testing.assert_array_equal(levels, space.levels(0, space.count))
+    lengths = [prefix.shape[0] * block.trailing.shape[0] for _, prefix, block in parts]
+    assert [s for s, _, _ in parts] == np.cumsum([0, *lengths[:-1]]).tolist()
+
+
+def test_a_compiled_models_tables_are_read_only():
+    issues = [DiscreteIssue("a", ("x", "y")), DiscreteIssue("b", ("x", "y", "z"))]
+    p = Party("p", 0.0, {"a": 1}, {"a": TableValue((1.0, 0.0))}, cap=0.5)
+    q = Party("q", 0.0, {"b": 1}, {"b": TableValue((1.0, 0.0, 0.0))})
+    m = compile_model(issues, [p, q])
+    tables = [t for t in m._tables if t is not None]
+    assert len(tables) == 2 and m._caps.tolist() == [0.5, np.inf]
+    for array in [*tables, m._caps]:
+        assert not array.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 9.0
+    assert m.utilities(np.array([[0, 0]])).tolist() == [[0.5, 1.0]]
