@@ -89,7 +89,11 @@ _ANALYSIS = [
     "tests/test_pinned_numbers.py",
     "tests/solvers/test_closed_forms.py",
 ]
-_EXACT = ["tests/solvers/test_solvers_exact.py", "tests/test_analysis_exact.py"]
+_EXACT = [
+    "tests/solvers/test_solvers_exact.py",
+    "tests/solvers/test_solvers_edges.py",
+    "tests/test_analysis_exact.py",
+]
 TESTS: dict[str, list[str]] = {
     "simulator/solvers": [*_EXACT, *_ANALYSIS],
     "simulator/solvers/near.py": ["tests/solvers/test_solvers_exact.py", "tests/test_sharpness.py"],
@@ -103,6 +107,7 @@ TESTS: dict[str, list[str]] = {
     ],
     "simulator/solvers/milp": [
         "tests/solvers/milp/test_milp_exact.py",
+        "tests/solvers/milp/test_milp_branches.py",
         "tests/solvers/milp/test_program.py",
         "tests/solvers/milp/test_formulation.py",
         "tests/solvers/milp/test_issue19_variants.py",
@@ -226,6 +231,18 @@ EQUIVALENT: dict[str, str] = {
     "at the floor, a new one a whole step above",
     "frontier-010f4e7b": "step / 3 for step / 2: as frontier-e6f8c1f1",
     "frontier-f1d22993": "np.abs(gb).max(initial=1.0): max(1, ...) is taken anyway",
+    "count-a0a8dd88": "keys.shape[1] == 0 for shape[0]: _Merger.result() gives a (0, 0) "
+    "array whenever no state is live, and a live state has a column per signatory, so the "
+    "two tests agree",
+    "pareto-57a1bd18": "as pareto-6d2ed8d4: ref.size + 1 for - 1 bounds an index that stays "
+    "below ref.size (a dominated row projects no higher than its dominator; the rounded "
+    "projection is monotone)",
+    "formulation-745152f9": "_condition_span's first correction loop (first -= 0) never runs: "
+    "without a grid the lattice is an integer issue's, low + m exact within +-2**53, and "
+    "since rounding is monotone ceil(fl(start - low)) never passes a point >= start",
+    "concepts-89150944": "_polish_nash's backtracking factor 3 for 2: damped Newton steps on "
+    "a concave function reach the same maximum (the loop ends when nothing moves); identical "
+    "answers on the tests' interval models",
 }
 
 #: Calls whose arguments are messages, progress reports or declarations, not behaviour.

@@ -418,7 +418,8 @@ def nash(
         val = true_value(res.x)
         if val > best_val:
             best_x, best_val = res.x, val
-        if bound - best_val <= solver_tolerance(best_val):
+        # (while every incumbent has a zero gain, best_val is -inf and so is its tolerance)
+        if np.isfinite(best_val) and bound - best_val <= solver_tolerance(best_val):
             break
         if not add_cuts(res.x):  # an outcome already cut: the cuts cannot tighten further
             break

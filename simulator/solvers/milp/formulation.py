@@ -95,6 +95,10 @@ class Formulation:
     _segments: tuple[tuple[np.ndarray, np.ndarray, int | None] | None, ...] = field(repr=False)
     #: per lattice issue, ``(low, step, count)``
     _lattices: dict[int, tuple[float, float, int]] = field(repr=False, default_factory=dict)
+    #: whether HiGHS may presolve the programmes: not with a cap's big-M rows, on which
+    #: HiGHS 1.16's presolve calls feasible programmes infeasible and returns suboptimal
+    #: "optima" (seen: a capped utility asked to stay within 1e-8 of its cap)
+    presolve: bool = True
 
     def gain_const(self) -> np.ndarray:
         """Constant terms of each party's gain ``u_i - d_i`` (its coefficients are
@@ -312,6 +316,7 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
     integer_vars: dict[int, int | None] = {}  # k -> m (lattice issues)
     lattices: dict[int, tuple[float, float, int]] = {}
     cond_spans: dict[Condition, tuple[float, float]] = {}  # where each condition holds
+    big_m = False  # whether some cap needed big-M rows
     spans: dict[int, tuple[float, float]] = {}  # k -> the values' range
     for k, issue in enumerate(model.issues):
         lattice = None if isinstance(issue, DiscreteIssue) else _lattice(model, k, on_grid)
@@ -433,7 +438,9 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
         if party.cap is not None:
             groups = [v for v in option_vars if v is not None]
             groups += [lam for _, lam, _ in segments.values()]
+            before = b.n
             util[i], const[i] = _capped(b, util[i], float(const[i]), float(party.cap), groups)
+            big_m |= b.n > before
     for rule in model.constraints:
         b.rows.extend(rule_rows(rule)[0])
     red = [rule_rows(rl.rule) for rl in model.red_lines]
@@ -477,4 +484,5 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
             for k in range(len(model.issues))
         ),
         _lattices=lattices,
+        presolve=not big_m,
     )

@@ -200,8 +200,9 @@ class Program:
         integrality = np.concatenate([self.f.integrality, np.zeros(self.n_extra, dtype=int)])
         lb = np.concatenate([self.f.lb, self.extra_lb])
         ub = np.concatenate([self.f.ub, self.extra_ub])
-        res = _solve(c, a, lo, hi, lb, ub, integrality, time_limit, presolve=True)
-        if res == "retry":  # HiGHS's presolve can fail (seen on parallel rows): without it
+        presolve = self.f.presolve  # off with a cap's big-M rows (Formulation.presolve)
+        res = _solve(c, a, lo, hi, lb, ub, integrality, time_limit, presolve=presolve)
+        if res == "retry" and presolve:  # presolve can fail (seen on parallel rows): without it
             res = _solve(c, a, lo, hi, lb, ub, integrality, time_limit, presolve=False)
         if res == "retry":
             raise SolverError("HiGHS reported an error")

@@ -1,0 +1,138 @@
+"""Edge cases of the enumeration solvers, each worked out by hand: the tie tolerance's exact
+boundary (``selection``), no rows and no parties (``utilitarian``), the lottery's choice
+between its mixture and the pure Nash outcome and its dropping of rows (``lottery``), and
+which red line a blocker names (``zone``). Fast enough to run on every mutant of
+``simulator/solvers`` (``benchmarks/mutation.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator import analyze, compile_model
+from simulator.model import Condition, DiscreteIssue, Party, TableValue
+from simulator.solvers.lottery import _newton_on_support, nash_lottery
+from simulator.solvers.selection import TIE_RTOL, choose
+from simulator.solvers.utilitarian import utilitarian
+from simulator.solvers.zone import ZoneScan, finish
+
+# -- selection: the tie tolerance --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("top", [0.0, 0.5, 1.0, 4.0, -3.0, 1e6, -1e6])
+def test_a_score_exactly_at_the_tie_tolerance_ties(top):
+    # the boundary is top - TIE_RTOL * max(1, |top|): a score there ties with the best (and
+    # the larger sum of gains then wins), one a hair below does not
+    edge = top - TIE_RTOL * max(1.0, abs(top))
+    below = float(np.nextafter(edge, -np.inf))
+    gains = np.array([[0.0], [5.0]])  # the second row has the larger sum
+    assert choose(np.array([top, edge]), gains).row == 1
+    assert choose(np.array([edge, top]), gains[::-1]).row == 0
+    assert choose(np.array([top, below]), gains).row == 0
+    # the scale: at |top| > 1 the tolerance is relative, below 1 absolute
+    half = top - 0.5 * TIE_RTOL * max(1.0, abs(top))
+    assert choose(np.array([top, half]), gains).row == 1
+    twice = top - 2.0 * TIE_RTOL * max(1.0, abs(top))
+    assert choose(np.array([top, twice]), gains).row == 0
+
+
+def test_sums_tie_by_the_same_rule_then_the_first_row_wins():
+    objective = np.array([1.0, 1.0, 1.0])
+    sums = np.array([2.0, 2.0 - TIE_RTOL * 2.0, 2.0 - 3 * TIE_RTOL * 2.0])
+    assert choose(objective, np.zeros((3, 1)), sums[::-1]).row == 1  # 0 not tied; 1 first
+    assert choose(objective, np.zeros((3, 1)), sums).row == 0
+    neg = np.array([-np.inf, -np.inf, -1.0])
+    assert choose(neg, np.zeros((3, 1))).row == 2
+    assert choose(np.full(3, -np.inf), np.array([[0.0], [2.0], [2.0]])).row == 1
+
+
+# -- utilitarian: no rows, no parties ----------------------------------------------------------
+
+
+def test_utilitarian_without_rows_or_parties():
+    assert utilitarian(np.zeros((0, 2))) is None
+    assert utilitarian(np.zeros((0, 0))) is None
+    # no parties: every total is 0, all tie, the first row
+    pick = utilitarian(np.zeros((3, 0)))
+    assert pick is not None and (pick.row, pick.objective) == (0, 0.0)
+    pick = utilitarian(np.array([[0.25, 0.5], [0.5, 0.25], [0.5, 0.5]]))
+    assert (pick.row, pick.objective) == (2, 1.0)
+
+
+# -- lottery -----------------------------------------------------------------------------------
+
+
+def test_nash_lottery_keeps_its_mixture_when_the_pure_outcome_only_ties():
+    # the parties' best outcomes mixed 50/50 give (0.75, 0.75), exactly the third outcome's
+    # gains: the pure outcome replaces the mixture only when strictly better
+    gains = np.array([[1.0, 0.5], [0.5, 1.0], [0.75, 0.75]])
+    mix = nash_lottery(gains)
+    assert mix.rows.tolist() == [0, 1] and mix.probabilities.tolist() == [0.5, 0.5]
+    assert mix.gains.tolist() == [0.75, 0.75] and mix.gap == 0.0
+    # a hair better: the pure outcome
+    better = gains.copy()
+    better[2] = [0.75, 0.75 + 1e-9]
+    mix = nash_lottery(better)
+    assert mix.rows.tolist() == [2] and mix.probabilities.tolist() == [1.0]
+
+
+def test_newton_drops_a_row_whose_probability_falls_below_the_threshold():
+    # maximise log x1 + log x2 over mixtures of (1, 0.9) and (0.5, 1): the objective rises
+    # towards the first row all the way (slope 0.45 - 0.1 lam > 0), so the second row's
+    # probability falls to 0 and it leaves the support
+    pts = np.array([[1.0, 0.9], [0.5, 1.0]])
+    w = np.array([0.5, 0.5])
+    lam = _newton_on_support(pts, w, np.array([0.5, 0.5]))
+    assert lam.tolist() == [1.0, 0.0]
+    # a row at probability 1e-13 (below the 1e-12 threshold) that the optimum does not need
+    # is dropped at the first step, and the rest solved exactly: 1/2 - 1/2 on (1, 0), (0, 1)
+    pts = np.array([[1.0, 0.0], [0.0, 1.0], [0.2, 0.2]])
+    lam = _newton_on_support(pts, w, np.array([0.5 - 5e-14, 0.5 - 5e-14, 1e-13]))
+    assert lam[2] == 0.0 and lam[:2] == pytest.approx([0.5, 0.5], abs=1e-15)
+    # but not when dropping it would leave a party with nothing: (1, 0) and (0.2, 0.2)
+    pts = np.array([[1.0, 0.0], [0.2, 0.2]])
+    lam = _newton_on_support(pts, w, np.array([1.0 - 1e-13, 1e-13]))
+    assert lam[1] > 0.0
+
+
+# -- zone: which red line blocks ---------------------------------------------------------------
+
+
+def _blocked_by_second_line():
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    p = Party(
+        "p",
+        0.0,
+        {"deal": 1},
+        {"deal": TableValue((1.0, 0.5, 0.0))},
+        # the first line allows everything; the second refuses a and b, which q alone accepts
+        red_lines=(Condition("deal", ("a", "b", "c")), Condition("deal", ("c",))),
+    )
+    q = Party("q", 0.5, {"deal": 1}, {"deal": TableValue((1.0, 1.0, 0.0))})
+    return compile_model([deal], [p, q])
+
+
+def test_a_blocking_red_line_names_its_place_in_the_model():
+    zone = analyze(_blocked_by_second_line(), ()).zone
+    assert not zone.exists
+    (blocker,) = [b for b in zone.blocking if b.kind == "red_line"]
+    assert blocker.party == "p" and blocker.line == 1 and blocker.count_without == 2
+
+
+def test_finish_reads_the_optional_line_index():
+    scan = ZoneScan(
+        total=4,
+        feasible=4,
+        count=0,
+        slack=-0.5,
+        without_reservation_count=np.array([0]),
+        without_reservation_slack=np.array([-np.inf]),
+        reach=np.array([0.5]),
+        without_line_feasible=np.array([4, 4]),
+        without_line_count=np.array([2, 3]),
+        without_line_slack=np.array([0.25, 0.5]),
+    )
+    zone = finish(scan, ["p"], [0.5], [("p", "first"), ("p", "second", 7)], 1e-9)
+    assert [(b.requirement, b.line) for b in zone.blocking] == [("first", None), ("second", 7)]
+    assert [b.count_without for b in zone.blocking] == [2, 3]
+    assert [b.slack_without for b in zone.blocking] == [0.25, 0.5]
