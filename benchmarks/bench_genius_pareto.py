@@ -92,10 +92,12 @@ def matched(ours: np.ndarray, theirs: np.ndarray) -> tuple[int, int]:
 
 
 def independent_utility(profile: Path, outcome: dict[str, float]) -> float:
-    """A non-linear profile's utility of an outcome, straight from its XML: the sum of the
-    ``utility`` of every hyper-rectangle whose ``INCLUDES`` bounds all hold, divided by the
-    profile's ``maxutility``, capped at 1 (GENIUS's ``NonlinearUtilitySpace``). Written apart
-    from zopa's importer, as a check on it."""
+    """A non-linear profile's utility of an outcome, straight from its XML, as GENIUS's
+    ``NonlinearUtilitySpace`` computes it: the sum, over the hyper-rectangles that hold, of
+    their ``utility`` times their ``weight`` and the ``<ufun>``'s (1 when absent), divided by
+    the profile's ``maxutility`` and capped at 1. An ``INCLUDES`` rectangle holds when the
+    outcome is inside every bound, an ``EXCLUDES`` one when it is outside at least one.
+    Written apart from zopa's importer, as a check on it."""
     import xml.etree.ElementTree as ET
 
     from simulator.io.genius import identifier
@@ -105,15 +107,19 @@ def independent_utility(profile: Path, outcome: dict[str, float]) -> float:
     top = float(root.get("maxutility") or 0) or max(
         float(e.get("maxutility")) for e in root.iter() if e.get("maxutility")
     )
+
+    def inside(bound) -> bool:
+        value = outcome[identifier(names[int(bound.get("index", "0"))])]
+        return float(bound.get("min", "-inf")) <= value <= float(bound.get("max", "inf"))
+
     total = 0.0
-    for box in root.iter("hyperRectangle"):
-        if all(
-            float(c.get("min", "-inf"))
-            <= outcome[identifier(names[int(c.get("index", "0"))])]
-            <= float(c.get("max", "inf"))
-            for c in box.iter("INCLUDES")
-        ):
-            total += float(box.get("utility", "0"))
+    for ufun in root.iter("ufun"):
+        scale = float(ufun.get("weight", "1"))
+        for box in ufun.iter("hyperRectangle"):
+            inc, exc = list(box.iter("INCLUDES")), list(box.iter("EXCLUDES"))
+            holds = all(map(inside, inc)) if inc else not exc or not all(map(inside, exc))
+            if holds:
+                total += float(box.get("utility", "0")) * float(box.get("weight", "1")) * scale
     return min(1.0, total / top)
 
 
