@@ -100,6 +100,7 @@ TESTS: dict[str, list[str]] = {
     "simulator/solvers/zone.py": [*_EXACT, *_ANALYSIS, "tests/test_chunking.py"],
     "simulator/solvers/pareto.py": [*_EXACT, *_ANALYSIS, "tests/test_chunking.py"],
     "simulator/solvers/count.py": [
+        "tests/solvers/test_count_exact.py",
         "tests/solvers/test_solvers_exact.py",
         "tests/solvers/test_count.py",
         "tests/test_pinned_numbers.py",

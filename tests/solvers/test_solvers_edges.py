@@ -136,3 +136,69 @@ def test_finish_reads_the_optional_line_index():
     assert [(b.requirement, b.line) for b in zone.blocking] == [("first", None), ("second", 7)]
     assert [b.count_without for b in zone.blocking] == [2, 3]
     assert [b.slack_without for b in zone.blocking] == [0.25, 0.5]
+
+
+# -- selection: a single row is never re-ranked ------------------------------------------------
+
+
+def test_a_single_best_row_is_chosen_whatever_its_gains():
+    # one row at the top: its (NaN) sum of gains is never compared
+    gains = np.array([[np.nan], [0.0]])
+    assert choose(np.array([1.0, 0.5]), gains).row == 0
+    assert choose(np.array([np.nan]), np.array([[np.nan]])).row == 0
+
+
+# -- pareto: a row near a frontier row it does not project above -------------------------------
+
+
+def test_efficient_parts_keeps_a_row_just_above_a_frontier_rows_projection():
+    from simulator.solvers.pareto import efficient_parts
+
+    # r is dominated by q but within 1e-10 of p, and projects just above p (between p and q)
+    p, q, r = [0.0, 1.0], [1.0, 1.0 - 1e-11], [1e-10, 1.0 - 1e-11]
+    assert efficient_parts(np.array([p, q, r]), 1e-9).tolist() == [True, True, True]
+    far = [0.5, 1.0 - 1e-11]
+    assert efficient_parts(np.array([p, q, far]), 1e-9).tolist() == [True, True, False]
+
+
+# -- zone: an empty scan -----------------------------------------------------------------------
+
+
+def test_the_share_of_an_empty_scan_is_zero():
+    empty = np.zeros(0)
+    scan = ZoneScan(0, 0, 0, -np.inf, np.array([0]), np.array([-np.inf]), np.array([-np.inf]),
+                    empty, empty.astype(int), empty)  # fmt: skip
+    zone = finish(scan, ["p"], [0.5], [], 1e-9)
+    assert (zone.exists, zone.count, zone.total, zone.share) == (False, 0, 0, 0.0)
+
+
+# -- kalai_lottery: the zero-gain threshold and the LP's failure --------------------------------
+
+
+def test_kalai_lottery_leaves_out_a_party_whose_best_is_exactly_zero_gain():
+    from simulator.solvers.lottery import ZERO_GAIN, kalai_lottery
+
+    gains = np.array([[1.0, 0.0], [0.0, ZERO_GAIN]])
+    m = kalai_lottery(gains)  # only p counts: its best outcome, for sure
+    assert m.rows.tolist() == [0] and m.probabilities.tolist() == [1.0]
+    m = kalai_lottery(gains, ideal=np.array([1.0, ZERO_GAIN]))
+    assert m.rows.tolist() == [0]
+    # a hair above the threshold q counts, and the shares are equalised 50/50
+    gains[1, 1] = 2 * ZERO_GAIN
+    m = kalai_lottery(gains)
+    assert m.rows.tolist() == [0, 1] and np.allclose(m.probabilities, [0.5, 0.5])
+
+
+def test_kalai_lottery_falls_back_to_the_pure_kalai_outcome_when_the_lp_fails(monkeypatch):
+    import scipy.optimize
+
+    from simulator.solvers.lottery import kalai_lottery
+
+    class Failed:
+        status, x = 4, None
+
+    monkeypatch.setattr(scipy.optimize, "linprog", lambda *a, **k: Failed())
+    gains = np.array([[1.0, 0.0], [0.0, 1.0], [0.45, 0.45]])
+    m = kalai_lottery(gains)
+    assert m.rows.tolist() == [2] and m.probabilities.tolist() == [1.0]
+    assert m.gains.tolist() == [0.45, 0.45] and m.gap == np.inf

@@ -366,3 +366,46 @@ def test_a_unique_optimum_skips_the_tie_breaking_solves(monkeypatch):
     pick = mc.utilitarian(g)
     assert g.decode(pick.x) == {"deal": "b", "side": "x"}
     assert len(solves) == 2 + len(tied.issues)
+
+
+# -- every signatory, or every product, at zero gain -------------------------------------------
+
+
+def _nobody_gains() -> Model:
+    # p and q gain exactly 0 wherever they accept (value 0.5, reservation 0.5: c and d); r is
+    # not a signatory. Kalai has no signatory to scale: every acceptable outcome ties, and so
+    # do the signatories' sums of gains: the first, c
+    deal = DiscreteIssue("deal", ("a", "b", "c", "d"))
+    p = Party("p", 0.5, {"deal": 1}, {"deal": TableValue((0.0, 0.0, 0.5, 0.5))})
+    q = Party("q", 0.5, {"deal": 1}, {"deal": TableValue((0.5, 0.5, 0.5, 0.5))})
+    r = Party("r", 0.0, {"deal": 1}, {"deal": TableValue((0.25, 1.0, 0.75, 0.75))})
+    return compile_model([deal], [p, q, r], signatories=["p", "q"])
+
+
+@pytest.mark.parametrize("concept", ["kalai", "egalitarian"])
+def test_maximin_without_a_signatory_to_scale_picks_the_tie_rule(concept):
+    model = _nobody_gains()
+    f = formulate(model)
+    if concept == "kalai":
+        pick = mc.kalai(f)
+        assert pick is not None and pick.objective == 1.0
+        assert f.decode(pick.x) == {"deal": "c"}  # a and b are refused by p
+    milp = analyze_milp(model, [concept]).solutions[concept]
+    enum = analyze(model).solutions[concept]
+    assert milp is not None and enum is not None
+    assert milp.outcome == enum.outcome
+
+
+def test_nash_when_no_outcome_gives_every_signatory_a_gain():
+    # a: (0.6, 0), b: (0, 1), c: (0.3, 0): each signatory gains somewhere, never both at
+    # once, so every Nash product is 0; the larger sum of gains wins: b
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    p = Party("p", 0.0, {"deal": 1}, {"deal": TableValue((0.6, 0.0, 0.3))})
+    q = Party("q", 0.0, {"deal": 1}, {"deal": TableValue((0.0, 1.0, 0.0))})
+    model = compile_model([deal], [p, q])
+    f = formulate(model)
+    pick = mc.nash(f)
+    assert pick is not None and f.decode(pick.x) == {"deal": "b"}
+    assert pick.objective == -np.inf
+    assert analyze_milp(model, ["nash"]).solutions["nash"].outcome == {"deal": "b"}
+    assert analyze(model).solutions["nash"].outcome == {"deal": "b"}
