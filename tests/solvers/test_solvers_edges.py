@@ -202,3 +202,14 @@ def test_kalai_lottery_falls_back_to_the_pure_kalai_outcome_when_the_lp_fails(mo
     m = kalai_lottery(gains)
     assert m.rows.tolist() == [2] and m.probabilities.tolist() == [1.0]
     assert m.gains.tolist() == [0.45, 0.45] and m.gap == np.inf
+
+
+def test_nash_lottery_keeps_tiny_rows_that_alone_give_a_party_its_gain():
+    # q's power is 1e-14: its optimal share of the draw is below the reporting threshold, so
+    # the reported lottery is p's best outcome, row 1 (q gets nothing there). The rows giving
+    # q a gain keep their tiny weights while the solver runs (dropping them would leave q's
+    # expected gain at 0, its log at -inf): the gap stays a number, at the optimum
+    gains = np.array([[0.5, 0.6], [0.9, 0.0], [0.6, 0.3]])
+    m = nash_lottery(gains, np.array([0.1, 1e-14]))
+    assert m.rows.tolist() == [1] and m.probabilities.tolist() == [1.0]
+    assert np.isfinite(m.gap) and 0.0 <= m.gap <= 1e-12
