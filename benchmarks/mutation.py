@@ -253,6 +253,9 @@ EQUIVALENT: dict[str, str] = {
     "formulation-a31c20ab": "presolve off for every programme, not only those with big-M "
     "rows: HiGHS solves the same programmes to the same tolerances without its presolve "
     "(more slowly); ties are broken by _break_ties' own solves, not by HiGHS's choice",
+    "concepts-8f874736": "nash keeps x, not its polish, when the polish gains exactly "
+    "nothing: it is then x rebuilt on x's own segment (same binaries, t = x_b / (x_a + x_b)), "
+    "the same gains; the two differ at most by the solver's noise in the convex weights",
     "concepts-89150944": "_polish_nash's backtracking factor 3 for 2: damped Newton steps on "
     "a concave function reach the same maximum (the loop ends when nothing moves); identical "
     "answers on the tests' interval models",

@@ -213,3 +213,33 @@ def test_nash_lottery_keeps_tiny_rows_that_alone_give_a_party_its_gain():
     m = nash_lottery(gains, np.array([0.1, 1e-14]))
     assert m.rows.tolist() == [1] and m.probabilities.tolist() == [1.0]
     assert np.isfinite(m.gap) and 0.0 <= m.gap <= 1e-12
+
+
+def _simplex_grid(n: int, steps: int = 60) -> np.ndarray:
+    """Every probability vector over ``n`` rows on a grid of ``1 / steps``."""
+    pts = [c for c in np.ndindex(*([steps + 1] * (n - 1))) if sum(c) <= steps]
+    return np.array([[*c, steps - sum(c)] for c in pts], dtype=float) / steps
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_lotteries_beat_every_lottery_on_a_grid(seed):
+    # 2 or 3 outcomes, 2 or 3 parties: the solvers' lotteries are probability vectors at
+    # least as good as the best on a fine grid of the simplex (Nash: the weighted log
+    # product; Kalai: the least share of the ideal gains)
+    from simulator.solvers.lottery import kalai_lottery
+
+    rng = np.random.default_rng(seed)
+    n, p = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    gains = rng.random((n, p))
+    power = rng.uniform(0.5, 2.0, p)
+    w = power / power.sum()
+    grid = _simplex_grid(n)
+    m = nash_lottery(gains, power)
+    assert m.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (m.probabilities > 0).all() and np.allclose(m.gains, m.probabilities @ gains[m.rows])
+    best = (np.log(grid @ gains) @ w).max()
+    assert np.log(m.gains) @ w >= best - 1e-12 and m.gap <= 1e-9
+    k = kalai_lottery(gains)
+    assert k.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
+    ideal = gains.max(axis=0)
+    assert (k.gains / ideal).min() >= ((grid @ gains) / ideal).min(axis=1).max() - 1e-9

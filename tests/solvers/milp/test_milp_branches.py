@@ -432,11 +432,14 @@ def _at(f, x: np.ndarray, t: float) -> np.ndarray:
     return out
 
 
-@pytest.mark.parametrize(("w", "price"), [((0.5, 0.5), 50.0), ((0.75, 0.25), 75.0)])
+@pytest.mark.parametrize(
+    ("w", "price"), [((0.5, 0.5), 50.0), ((0.75, 0.25), 75.0), ((0.99, 0.01), 99.0)]
+)
 @pytest.mark.parametrize("start", [0.999, 0.9, 0.5, 0.01])
 def test_polish_reaches_the_weighted_nash_price_from_far_away(w, price, start):
-    # max w_p log t + w_q log(1 - t): t = w_p. From a start near an end a full Newton step
-    # overshoots past the box (a gain at 0): the backtracking keeps it inside
+    # max w_p log t + w_q log(1 - t): t = w_p. With unequal powers a full Newton step can
+    # overshoot past the box (from t = 0.9 with powers 0.99 / 0.01 it lands at 1.31, q's
+    # gain below 0): the backtracking keeps it inside
     f = _price_split()
     x = _at(f, mc.nash(f).x, start)
     out = mc._polish_nash(f, x, [0, 1], np.array(w))
