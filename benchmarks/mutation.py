@@ -100,6 +100,7 @@ TESTS: dict[str, list[str]] = {
     "simulator/solvers/zone.py": [*_EXACT, *_ANALYSIS, "tests/test_chunking.py"],
     "simulator/solvers/pareto.py": [*_EXACT, *_ANALYSIS, "tests/test_chunking.py"],
     "simulator/solvers/count.py": [
+        "tests/solvers/test_count_exact.py",
         "tests/solvers/test_solvers_exact.py",
         "tests/solvers/test_count.py",
         "tests/test_pinned_numbers.py",
@@ -240,6 +241,21 @@ EQUIVALENT: dict[str, str] = {
     "formulation-745152f9": "_condition_span's first correction loop (first -= 0) never runs: "
     "without a grid the lattice is an integer issue's, low + m exact within +-2**53, and "
     "since rounding is monotone ceil(fl(start - low)) never passes a point >= start",
+    "count-d663d7fa": "_Merger.result()'s empty keys (0, 1) for (0, 0): _exact reads only "
+    "their row count (0: every state settled or dead, the total so far is the count)",
+    "lottery-23735df3": "bisection stops at hi - lo < 1e-16 hi for <=: distinct doubles "
+    "differ by more than 1.1e-16 hi, so both tests hold only once hi == lo; they differ only "
+    "at hi == lo == 0, where the loop goes on and returns the same lo = 0",
+    "formulation-a08031a4": "_condition_span's forward loop may step first to count + 1 "
+    "(value(count) < start): first > last either way, so the span is (inf, inf)",
+    "formulation-4656efb0": "_condition_span's forward loop tests value(last - 1): it stops at "
+    "most two points past the last inside (or at count - 1), and the loop after it walks back",
+    "formulation-a31c20ab": "presolve off for every programme, not only those with big-M "
+    "rows: HiGHS solves the same programmes to the same tolerances without its presolve "
+    "(more slowly); ties are broken by _break_ties' own solves, not by HiGHS's choice",
+    "concepts-8f874736": "nash keeps x, not its polish, when the polish gains exactly "
+    "nothing: it is then x rebuilt on x's own segment (same binaries, t = x_b / (x_a + x_b)), "
+    "the same gains; the two differ at most by the solver's noise in the convex weights",
     "concepts-89150944": "_polish_nash's backtracking factor 3 for 2: damped Newton steps on "
     "a concave function reach the same maximum (the loop ends when nothing moves); identical "
     "answers on the tests' interval models",

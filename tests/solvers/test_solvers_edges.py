@@ -136,3 +136,110 @@ def test_finish_reads_the_optional_line_index():
     assert [(b.requirement, b.line) for b in zone.blocking] == [("first", None), ("second", 7)]
     assert [b.count_without for b in zone.blocking] == [2, 3]
     assert [b.slack_without for b in zone.blocking] == [0.25, 0.5]
+
+
+# -- selection: a single row is never re-ranked ------------------------------------------------
+
+
+def test_a_single_best_row_is_chosen_whatever_its_gains():
+    # one row at the top: its (NaN) sum of gains is never compared
+    gains = np.array([[np.nan], [0.0]])
+    assert choose(np.array([1.0, 0.5]), gains).row == 0
+    assert choose(np.array([np.nan]), np.array([[np.nan]])).row == 0
+
+
+# -- pareto: a row near a frontier row it does not project above -------------------------------
+
+
+def test_efficient_parts_keeps_a_row_just_above_a_frontier_rows_projection():
+    from simulator.solvers.pareto import efficient_parts
+
+    # r is dominated by q but within 1e-10 of p, and projects just above p (between p and q)
+    p, q, r = [0.0, 1.0], [1.0, 1.0 - 1e-11], [1e-10, 1.0 - 1e-11]
+    assert efficient_parts(np.array([p, q, r]), 1e-9).tolist() == [True, True, True]
+    far = [0.5, 1.0 - 1e-11]
+    assert efficient_parts(np.array([p, q, far]), 1e-9).tolist() == [True, True, False]
+
+
+# -- zone: an empty scan -----------------------------------------------------------------------
+
+
+def test_the_share_of_an_empty_scan_is_zero():
+    empty = np.zeros(0)
+    scan = ZoneScan(0, 0, 0, -np.inf, np.array([0]), np.array([-np.inf]), np.array([-np.inf]),
+                    empty, empty.astype(int), empty)  # fmt: skip
+    zone = finish(scan, ["p"], [0.5], [], 1e-9)
+    assert (zone.exists, zone.count, zone.total, zone.share) == (False, 0, 0, 0.0)
+
+
+# -- kalai_lottery: the zero-gain threshold and the LP's failure --------------------------------
+
+
+def test_kalai_lottery_leaves_out_a_party_whose_best_is_exactly_zero_gain():
+    from simulator.solvers.lottery import ZERO_GAIN, kalai_lottery
+
+    gains = np.array([[1.0, 0.0], [0.0, ZERO_GAIN]])
+    m = kalai_lottery(gains)  # only p counts: its best outcome, for sure
+    assert m.rows.tolist() == [0] and m.probabilities.tolist() == [1.0]
+    m = kalai_lottery(gains, ideal=np.array([1.0, ZERO_GAIN]))
+    assert m.rows.tolist() == [0]
+    # a hair above the threshold q counts, and the shares are equalised 50/50
+    gains[1, 1] = 2 * ZERO_GAIN
+    m = kalai_lottery(gains)
+    assert m.rows.tolist() == [0, 1] and np.allclose(m.probabilities, [0.5, 0.5])
+
+
+def test_kalai_lottery_falls_back_to_the_pure_kalai_outcome_when_the_lp_fails(monkeypatch):
+    import scipy.optimize
+
+    from simulator.solvers.lottery import kalai_lottery
+
+    class Failed:
+        status, x = 4, None
+
+    monkeypatch.setattr(scipy.optimize, "linprog", lambda *a, **k: Failed())
+    gains = np.array([[1.0, 0.0], [0.0, 1.0], [0.45, 0.45]])
+    m = kalai_lottery(gains)
+    assert m.rows.tolist() == [2] and m.probabilities.tolist() == [1.0]
+    assert m.gains.tolist() == [0.45, 0.45] and m.gap == np.inf
+
+
+def test_nash_lottery_keeps_tiny_rows_that_alone_give_a_party_its_gain():
+    # q's power is 1e-14: its optimal share of the draw is below the reporting threshold, so
+    # the reported lottery is p's best outcome, row 1 (q gets nothing there). The rows giving
+    # q a gain keep their tiny weights while the solver runs (dropping them would leave q's
+    # expected gain at 0, its log at -inf): the gap stays a number, at the optimum
+    gains = np.array([[0.5, 0.6], [0.9, 0.0], [0.6, 0.3]])
+    m = nash_lottery(gains, np.array([0.1, 1e-14]))
+    assert m.rows.tolist() == [1] and m.probabilities.tolist() == [1.0]
+    assert np.isfinite(m.gap) and 0.0 <= m.gap <= 1e-12
+
+
+def _simplex_grid(n: int, steps: int = 60) -> np.ndarray:
+    """Every probability vector over ``n`` rows on a grid of ``1 / steps``."""
+    pts = [c for c in np.ndindex(*([steps + 1] * (n - 1))) if sum(c) <= steps]
+    return np.array([[*c, steps - sum(c)] for c in pts], dtype=float) / steps
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_lotteries_beat_every_lottery_on_a_grid(seed):
+    # 2 or 3 outcomes, 2 or 3 parties: the solvers' lotteries are probability vectors at
+    # least as good as the best on a fine grid of the simplex (Nash: the weighted log
+    # product; Kalai: the least share of the ideal gains)
+    from simulator.solvers.lottery import kalai_lottery
+
+    rng = np.random.default_rng(seed)
+    n, p = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    gains = rng.random((n, p))
+    power = rng.uniform(0.5, 2.0, p)
+    w = power / power.sum()
+    grid = _simplex_grid(n)
+    m = nash_lottery(gains, power)
+    assert m.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (m.probabilities > 0).all() and np.allclose(m.gains, m.probabilities @ gains[m.rows])
+    best = (np.log(grid @ gains) @ w).max()
+    assert np.log(m.gains) @ w >= best - 1e-12 and m.gap <= 1e-9
+    k = kalai_lottery(gains)
+    assert k.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
+    ideal = gains.max(axis=0)
+    assert (k.gains / ideal).min() >= ((grid @ gains) / ideal).min(axis=1).max() - 1e-9

@@ -366,3 +366,101 @@ def test_a_unique_optimum_skips_the_tie_breaking_solves(monkeypatch):
     pick = mc.utilitarian(g)
     assert g.decode(pick.x) == {"deal": "b", "side": "x"}
     assert len(solves) == 2 + len(tied.issues)
+
+
+# -- every signatory, or every product, at zero gain -------------------------------------------
+
+
+def _nobody_gains() -> Model:
+    # p and q gain exactly 0 wherever they accept (value 0.5, reservation 0.5: c and d); r is
+    # not a signatory. Kalai has no signatory to scale: every acceptable outcome ties, and so
+    # do the signatories' sums of gains: the first, c
+    deal = DiscreteIssue("deal", ("a", "b", "c", "d"))
+    p = Party("p", 0.5, {"deal": 1}, {"deal": TableValue((0.0, 0.0, 0.5, 0.5))})
+    q = Party("q", 0.5, {"deal": 1}, {"deal": TableValue((0.5, 0.5, 0.5, 0.5))})
+    r = Party("r", 0.0, {"deal": 1}, {"deal": TableValue((0.25, 1.0, 0.75, 0.75))})
+    return compile_model([deal], [p, q, r], signatories=["p", "q"])
+
+
+@pytest.mark.parametrize("concept", ["kalai", "egalitarian"])
+def test_maximin_without_a_signatory_to_scale_picks_the_tie_rule(concept):
+    model = _nobody_gains()
+    f = formulate(model)
+    if concept == "kalai":
+        pick = mc.kalai(f)
+        assert pick is not None and pick.objective == 1.0
+        assert f.decode(pick.x) == {"deal": "c"}  # a and b are refused by p
+    milp = analyze_milp(model, [concept]).solutions[concept]
+    enum = analyze(model).solutions[concept]
+    assert milp is not None and enum is not None
+    assert milp.outcome == enum.outcome
+
+
+def test_nash_when_no_outcome_gives_every_signatory_a_gain():
+    # a: (0.6, 0), b: (0, 1), c: (0.3, 0): each signatory gains somewhere, never both at
+    # once, so every Nash product is 0; the larger sum of gains wins: b
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    p = Party("p", 0.0, {"deal": 1}, {"deal": TableValue((0.6, 0.0, 0.3))})
+    q = Party("q", 0.0, {"deal": 1}, {"deal": TableValue((0.0, 1.0, 0.0))})
+    model = compile_model([deal], [p, q])
+    f = formulate(model)
+    pick = mc.nash(f)
+    assert pick is not None and f.decode(pick.x) == {"deal": "b"}
+    assert pick.objective == -np.inf
+    assert analyze_milp(model, ["nash"]).solutions["nash"].outcome == {"deal": "b"}
+    assert analyze(model).solutions["nash"].outcome == {"deal": "b"}
+
+
+# -- Nash's polish: projected Newton on a segment ----------------------------------------------
+
+
+def _price_split():
+    # p's gain is price / 100, q's is 1 - price / 100, on one segment [0, 100]
+    price = ContinuousIssue("price", 0.0, 100.0)
+    up = PiecewiseLinearValue((0.0, 100.0), (0.0, 1.0))
+    down = PiecewiseLinearValue((0.0, 100.0), (1.0, 0.0))
+    p = Party("p", 0.0, {"price": 1}, {"price": up})
+    q = Party("q", 0.0, {"price": 1}, {"price": down})
+    return formulate(compile_model([price], [p, q]))
+
+
+def _at(f, x: np.ndarray, t: float) -> np.ndarray:
+    lam = f._segments[0][0]
+    out = x.copy()
+    out[lam] = 0.0
+    out[lam[0]], out[lam[1]] = 1.0 - t, t
+    return out
+
+
+@pytest.mark.parametrize(
+    ("w", "price"), [((0.5, 0.5), 50.0), ((0.75, 0.25), 75.0), ((0.99, 0.01), 99.0)]
+)
+@pytest.mark.parametrize("start", [0.999, 0.9, 0.5, 0.01])
+def test_polish_reaches_the_weighted_nash_price_from_far_away(w, price, start):
+    # max w_p log t + w_q log(1 - t): t = w_p. With unequal powers a full Newton step can
+    # overshoot past the box (from t = 0.9 with powers 0.99 / 0.01 it lands at 1.31, q's
+    # gain below 0): the backtracking keeps it inside
+    f = _price_split()
+    x = _at(f, mc.nash(f).x, start)
+    out = mc._polish_nash(f, x, [0, 1], np.array(w))
+    assert f.decode(out)["price"] == pytest.approx(price, abs=1e-7)
+
+
+@pytest.mark.parametrize("start", [0.0, 1.0])
+def test_polish_leaves_a_start_with_a_zero_gain_as_it_is(start):
+    f = _price_split()
+    x = _at(f, mc.nash(f).x, start)
+    out = mc._polish_nash(f, x, [0, 1], np.array([0.5, 0.5]))
+    assert out is not None and np.array_equal(out, x)
+
+
+def test_condition_span_where_the_arithmetic_guess_rounds_short_of_a_point():
+    # start - low = 1000 + 4e-14 rounds to 1000: the first guess is the point 0, just below
+    # the bound's start 4e-14; the span must step forward to the point 1
+    low = 4e-14 + BOUND_ATOL
+    while low - BOUND_ATOL > 4e-14:
+        low = float(np.nextafter(low, 0.0))
+    start = low - BOUND_ATOL
+    assert 0.0 < start < 5e-14 and start - (-1000.0) == 1000.0
+    _check_span(Condition("x", low=low), (-1000.0, 1.0, 2001), None)
+    assert _condition_span(Condition("x", low=low), (-1000.0, 1.0, 2001), None)[0] == 0.5
