@@ -154,17 +154,7 @@ def exact_utilities(
                 np.take(table, at, out=term)
             total += term
         parts.append(total)
-    out = parts[0]
-    out += parts[1]
-    for party, bonus, hit in t.hits:
-        if party == j:
-            out += bonus * hit[rows]
-    cap = t.caps[j]
-    if not rounded:
-        return out
-    if cap is not None:
-        np.minimum(out, cap, out=out)
-    return np.round(out, UTILITY_DECIMALS, out=out)
+    return _finish(t, j, parts, rows, rounded)
 
 
 def _grid_utilities(t: Terms, j: int, columns, rows, changed, runs, rounded: bool):
@@ -182,6 +172,12 @@ def _grid_utilities(t: Terms, j: int, columns, rows, changed, runs, rounded: boo
             else:
                 total += np.take(table[runs], level, axis=1)
         parts.append(total)
+    return _finish(t, j, parts, rows, rounded)
+
+
+def _finish(t: Terms, j: int, parts: list, rows, rounded: bool) -> np.ndarray:
+    """Party ``j``'s utilities from its two partial sums (leading and trailing issues, added
+    in that order, as the model adds them), plus its bonuses, capped and rounded."""
     out = parts[0]
     out += parts[1]
     for party, bonus, hit in t.hits:
