@@ -21,9 +21,12 @@ ever breaks a constraint or a signatory's red line.
   that does. When none raises the objectors' smallest gain without an accepter losing, the
   mediator puts forward the text with the largest believed Nash product that keeps every
   signatory believed to gain above its reservation (if it beats the current text's
-  product): the only move that may cost an accepter, never below its reservation, and the
-  Nash product rises with every such move, so the text cannot cycle through them. Agreement
-  when every signatory accepts.
+  product; ties: the sum of believed gains, then the first outcome): the only move that may
+  cost an accepter, never below its reservation, and the Nash product rises with every such
+  move, so the text cannot cycle through them. When no product beats the text's (a
+  signatory who gains nothing from any text makes every product 0) and the text leaves a
+  signatory below its reservation, the mediator moves once into the believed zone, chosen
+  the same way. Agreement when every signatory accepts.
 
 Both return a :class:`Transcript`; discounting and tables are the caller's business
 (:func:`simulator.dynamics.simulate`).
@@ -46,6 +49,7 @@ import numpy as np
 
 from simulator.dynamics.outcomes import OutcomeTable
 from simulator.dynamics.strategies import Agent, Turn, accepts, next_aspiration, propose
+from simulator.model.compiled import ACCEPT_ATOL
 
 __all__ = ["PROTOCOLS", "Step", "Transcript", "alternating", "mediated", "opening_text"]
 
@@ -127,15 +131,16 @@ def opening_text(
     """The mediator's first text: ``"utilitarian"`` -- the largest sum of believed
     signatory utilities; ``"nash"`` -- the largest believed Nash product
     ``prod_j (u_j - d_j)``; both over the lawful outcomes that give every signatory a
-    non-negative believed gain (failing that, over every lawful outcome), ties to the first
-    outcome; ``None`` when no outcome is lawful."""
+    non-negative believed gain, up to ``ACCEPT_ATOL`` as the zone counts (failing that,
+    over every lawful outcome), ties to the first outcome; ``None`` when no outcome is
+    lawful."""
     if start not in ("utilitarian", "nash"):
         raise ValueError(f"unknown opening text {start!r}; use 'utilitarian' or 'nash'")
     if table.count == 0:
         return None
     u = beliefs[:, signatories]
     g = u - table.reservations[signatories]
-    pool = (g >= 0).all(axis=1)
+    pool = (g >= -ACCEPT_ATOL).all(axis=1)  # the zone's own test (Model.acceptable)
     if not pool.any():
         pool = np.ones(table.count, dtype=bool)
     score = np.prod(np.maximum(g, 0.0), axis=1) if start == "nash" else u.sum(axis=1)
@@ -227,8 +232,8 @@ def _revise(table, values, text, accepters, objectors, issues, sig, mediator, po
 
     def allowed(cand: np.ndarray, keep_accepters: bool = True) -> np.ndarray:
         cand = cand[cand != text]
-        above = sig[now[sig] >= res[sig] - 1e-9]  # believed to gain now: keep them there
-        keep = (values[np.ix_(cand, above)] >= res[above] - 1e-9).all(axis=1)
+        above = sig[now[sig] >= res[sig] - ACCEPT_ATOL]  # believed to gain now: keep them there
+        keep = (values[np.ix_(cand, above)] >= res[above] - ACCEPT_ATOL).all(axis=1)
         if keep_accepters:
             keep &= (values[np.ix_(cand, acc)] >= now[acc] - 1e-12).all(axis=1)
         return cand[keep]
@@ -251,11 +256,19 @@ def _revise(table, values, text, accepters, objectors, issues, sig, mediator, po
         # time-based ones accept it by their deadline)
         cand = allowed(np.arange(table.count), keep_accepters=False)
         product = _product(values, cand, sig, res, power)
-        cand = cand[product > _product(values, np.array([text]), sig, res, power)[0] + 1e-12]
-        if cand.size == 0:
-            return text
-        product = _product(values, cand, sig, res, power)
-        return int(cand[np.lexsort((cand, -product))[0]])
+        better = cand[product > _product(values, np.array([text]), sig, res, power)[0] + 1e-12]
+        if better.size == 0:
+            # no product beats the text's, as when a signatory gains nothing from any text and
+            # every product is 0: if the text leaves someone below its reservation, move into
+            # the believed zone (once: every later move keeps everyone there)
+            if (now[sig] >= res[sig] - ACCEPT_ATOL).all():
+                return text
+            better = cand[(values[np.ix_(cand, sig)] >= res[sig] - ACCEPT_ATOL).all(axis=1)]
+            if better.size == 0:
+                return text
+        product = _product(values, better, sig, res, power)
+        gains = (values[np.ix_(better, sig)] - res[sig]).sum(axis=1)
+        return int(better[np.lexsort((better, -gains, -product))[0]])
     low = (values[np.ix_(cand, obj)] - res[obj]).min(axis=1)
     tie = (
         values[cand, mediator]

@@ -76,6 +76,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.dynamics.outcomes import OutcomeTable
+from simulator.model.compiled import ACCEPT_ATOL
 
 __all__ = [
     "EXPONENTS",
@@ -186,7 +187,7 @@ def _offer_key(agent_party: int, beliefs, reservations, deltas, sig, rows, t):
     """Sort keys (last is primary) ranking ``rows`` as offers, most attractive first."""
     others = sig[sig != agent_party]
     g = deltas[others] ** t * beliefs[np.ix_(rows, others)] - reservations[others]
-    ok = (g >= -1e-9).all(axis=1)
+    ok = (g >= -ACCEPT_ATOL).all(axis=1)
     prod = np.prod(np.maximum(g, 0.0), axis=1)
     own = deltas[agent_party] ** t * beliefs[rows, agent_party]
     return (rows, -own, -g.sum(axis=1), -prod, ~ok)
@@ -241,7 +242,7 @@ def _zone_end(u: np.ndarray, r: np.ndarray, delta: np.ndarray) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         last = np.floor(np.log(np.maximum(r, 1e-300) / u) / np.log(delta) + 1e-9)
     last = np.where((delta >= 1.0) | (r <= 0), np.inf, np.where(u > 0, last, -1.0))
-    last = np.where(u >= r - 1e-9, last, -1.0)
+    last = np.where(u >= r - ACCEPT_ATOL, last, -1.0)
     return float(last.min(axis=1).max())
 
 
@@ -330,11 +331,10 @@ def _next_step(agent: Agent, previous: float, t: int) -> float:
     ranked = _ranked(agent, t)
     v = agent.values(ranked, t)
     if v.size:
-        floor = max(min(previous, float(v.max())), agent.reservation) - _TOL
-        ok = v >= floor
+        ok = v >= _floor(agent, min(previous, float(v.max())))
         if ok.any():
             before = v[: int(np.argmax(ok))]  # ranked before the offer, worth less to it
-            before = before[before >= agent.reservation - _TOL]
+            before = before[before >= agent.reservation - ACCEPT_ATOL]
             if before.size:
                 return float(previous - before.max())
     lower = v[v < previous - 1e-9]
@@ -384,8 +384,7 @@ def propose(agent: Agent, aspiration: float, t: int = 0) -> int | None:
     if idx.size == 0:
         return None
     v = agent.values(idx, t)
-    floor = max(min(aspiration, float(v.max())), agent.reservation) - _TOL
-    ok = v >= floor
+    ok = v >= _floor(agent, min(aspiration, float(v.max())))
     if not ok.any():
         return None
     if not agent.discounting or t == 0:
@@ -403,4 +402,11 @@ def accepts(agent: Agent, offer: int | None, aspiration: float, t: int = 0) -> b
     if offer is None or not agent.acceptable[offer]:
         return False
     value = float(agent.values(np.array([offer]), t)[0])
-    return value >= max(aspiration, agent.reservation) - _TOL
+    return value >= _floor(agent, aspiration)
+
+
+def _floor(agent: Agent, aspiration: float) -> float:
+    """The least value the agent takes at ``aspiration``: the aspiration (up to ``_TOL``),
+    and never below its reservation as the zone counts it (``u >= r - ACCEPT_ATOL``, so
+    an agent takes every outcome the zone holds for it)."""
+    return max(aspiration - _TOL, agent.reservation - ACCEPT_ATOL)

@@ -15,8 +15,16 @@ import simulator
 from simulator import analyze
 from simulator.dynamics import simulate
 from simulator.dynamics.outcomes import outcome_table
+from simulator.dynamics.protocols import _revise
 from simulator.dynamics.strategies import _next_step, make_agent, propose
-from simulator.model import Condition, DiscreteIssue, Party, TableValue, compile_model
+from simulator.model import (
+    Condition,
+    DiscreteIssue,
+    Interaction,
+    Party,
+    TableValue,
+    compile_model,
+)
 from tests.strategies import models
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +94,56 @@ def test_three_parties_with_red_lines_agree_in_the_zone(model, strategy):
         assert s.agreed, (protocol, s.reason)
 
 
+def a_signatory_gains_nothing_anywhere():
+    """CI's hypothesis case: p0 gains nothing from any outcome, so every Nash product is 0.
+    The zone is the one text (o0, o0), where p1 reaches 0.25 >= 0.2 and p2 its reservation of
+    of 5e-324 within the zone's tolerance. Before the fix the mediator opened on (o0, o3) (its
+    opening pool asked for exact gains, not the zone's tolerance) and kept it, good for p2 but
+    under p1's reservation, for all 200 rounds: no product beat its 0 and no change for p1
+    spared accepter p2."""
+    i0 = DiscreteIssue("i0", ("o0", "o1", "o2"))
+    i1 = DiscreteIssue("i1", ("o0", "o1", "o2", "o3"))
+    p0 = Party("p0", 0.0, {}, {})
+    o0 = (Condition("i0", ("o0",)), Condition("i1", ("o0",)))
+    p1 = Party(
+        "p1",
+        0.2,
+        {},
+        {},
+        red_lines=(Condition("i0", ("o0",)),),
+        interactions=(Interaction((o0[0],), 0.125), Interaction((o0[1],), 0.125)),
+    )
+    p2 = Party("p2", 5e-324, {"i1": 1.0}, {"i1": TableValue((0.0, 0.0, 0.0, 0.25))})
+    return compile_model([i0, i1], [p0, p1, p2])
+
+
+@pytest.mark.parametrize("strategy", REACHING)
+def test_the_mediator_moves_into_the_zone_when_every_product_is_zero(strategy):
+    model = a_signatory_gains_nothing_anywhere()
+    assert analyze(model).zone.count == 1
+    s = simulate(model, "mediated", _everyone(model, strategy), rounds=200)
+    assert s.agreed, s.reason
+    assert s.outcome == {"i0": "o0", "i1": "o0"}
+    texts = s.trace[s.trace["action"] == "text"]  # the zone's text from the first on
+    assert (texts["u_p1"] == 0.25).all() and (texts["i1"] == "o0").all()
+
+
+def test_a_revision_enters_the_zone_when_no_product_can_rise():
+    """The text (o0, o3) leaves p1 under its reservation; every product is 0, so none rises,
+    and raising p1 costs accepter p2: the mediator moves into the zone all the same."""
+    model = a_signatory_gains_nothing_anywhere()
+    table = outcome_table(model)
+    names = [model.describe(row) for row in table.levels]
+    at = {(o["i0"], o["i1"]): k for k, o in enumerate(names)}
+    sig = np.arange(3)
+    text = at[("o0", "o3")]
+    nxt = _revise(table, table.utilities, text, [0, 2], [1], [1], sig, None, np.ones(3))
+    assert nxt == at[("o0", "o0")]
+    # inside the zone, a text no product beats stays put
+    zone = at[("o0", "o0")]
+    assert _revise(table, table.utilities, zone, [0, 1], [2], [1], sig, None, np.ones(3)) == zone
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(models(max_issues=3, min_parties=2, max_parties=2))
 def test_two_tit_for_tat_agents_agree(model):
@@ -94,6 +152,21 @@ def test_two_tit_for_tat_agents_agree(model):
     assume(analyze(model).zone.exists)
     s = simulate(model, "alternating", _everyone(model, "tit_for_tat"), rounds=200)
     assert s.agreed, s.reason
+
+
+@pytest.mark.parametrize("strategy", [*REACHING, "tit_for_tat"])
+def test_a_reservation_within_the_zones_tolerance_is_met(strategy):
+    """CI's hypothesis case: p1 gets 0 from everything and asks 1e-9, which the zone counts
+    as met (``u >= r - ACCEPT_ATOL``). Before the fix the agents asked ``u >= r - 1e-12``:
+    p1 never accepted, and the talks ran out of rounds although every outcome is in the
+    zone."""
+    issue = DiscreteIssue("i0", ("o0", "o1"))
+    model = compile_model([issue], [Party("p0", 0.0, {}, {}), Party("p1", 1e-9, {}, {})])
+    assert analyze(model).zone.count == 2
+    protocols = ["alternating"] if strategy == "tit_for_tat" else ["alternating", "mediated"]
+    for protocol in protocols:
+        s = simulate(model, protocol, _everyone(model, strategy), rounds=200)
+        assert s.agreed and s.round <= 2, (protocol, s.reason)
 
 
 def second_best_is_worse_for_the_other():
