@@ -7,19 +7,24 @@ Run on demand::
 Each run draws three numbers (Russia's reservation, the weight Ukraine gives territory,
 Russia's value of non-alignment) and solves zone, slack, count and the four concepts. The
 table gives the one-time compile (enumerating the feasible outcomes), then, per number of
-runs, runs per second in this process (:func:`simulator.sweeps.run_batch` on all the runs:
-one record, a dict, per run) and on a local Dask cluster of ``--workers`` single-threaded
-worker processes started as ``zopa sweep --workers`` starts one
-(:func:`simulator.sweeps.parallel.run_sweep` with its client: batches of ``--batch`` runs,
-grouped into jobs, one Dask task each, their records handed to a store -- here a list -- as
-they arrive; cluster start-up excluded, like the compile). Times are wall-clock, the best of
-``--repeat``; the serial path's CPU time is given too (on a machine shared with other work
-it is the steadier number), timed before the cluster starts (its idle processes take a
-share of the cores); ``serial sweep`` is :func:`~simulator.sweeps.parallel.run_sweep` with
-``workers=1``: the cluster's path (batches, jobs, records handed to the store) in this
-process, what the cluster is to beat. ``same`` says whether the cluster's records equal the
-serial ones. With ``--check N``, the first ``N`` runs are also compared with
-:func:`simulator.analyze` on the recompiled scenario, field by field.
+runs, runs per second:
+
+- ``run_batch``: :func:`simulator.sweeps.run_batch` on all the runs in this process, one
+  record (a dict of 79 keys) per run; its CPU time too (on a machine shared with other work
+  it is the steadier number);
+- ``serial table``: what :func:`simulator.sweep` does serially -- :func:`~simulator.sweeps.
+  parallel.run_sweep` with ``workers=1`` (batches of ``--batch`` runs grouped into jobs, each
+  handed to a store as it is solved, as a :class:`~simulator.sweeps.records.RecordBatch`),
+  then the DataFrame of all the batches (:func:`~simulator.sweeps.records.frame`);
+- ``dask table``: the same on a local Dask cluster of ``--workers`` single-threaded worker
+  processes started as ``zopa sweep --workers`` starts one (cluster start-up excluded, like
+  the compile): what ``simulator.sweep(..., client=client)`` does.
+
+Times are wall-clock, the best of ``--repeat``, the serial ones timed before the cluster
+starts (its idle processes take a share of the cores). ``same`` says whether the cluster's
+DataFrame equals the serial one and the serial one the DataFrame of ``run_batch``'s records.
+With ``--check N``, the first ``N`` runs are also compared with :func:`simulator.analyze` on
+the recompiled scenario, field by field.
 """
 
 from __future__ import annotations
@@ -75,27 +80,30 @@ def check_against_analyze(scenario, records) -> int:
     return bad
 
 
-class Rows:
-    """A store that keeps the records."""
+class Batches:
+    """A store that keeps the batches, as :func:`simulator.sweep` does."""
 
     def __init__(self):
-        self.rows: list[dict] = []
+        self.batches: list = []
 
     def write(self, records):
-        self.rows.extend(records)
+        self.batches.append(records)
 
 
 def main() -> None:
+    import pandas as pd
+
     import simulator
     from simulator.sweeps import run_batch, sweep_model
     from simulator.sweeps.api import run_packed
     from simulator.sweeps.parallel import _local_client, run_sweep
+    from simulator.sweeps.records import frame
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, nargs="+", default=[4000, 10_000, 100_000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=200, help="runs per stored batch")
-    parser.add_argument("--repeat", type=int, default=3, help="best of this many (serial)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many")
     parser.add_argument("--check", type=int, default=0, metavar="N")
     args = parser.parse_args()
     scenario = simulator.load(ROOT / "scenarios" / "ukraine" / "baseline.yaml")
@@ -109,21 +117,29 @@ def main() -> None:
     if args.check:
         bad = check_against_analyze(scenario, run_batch(model, runs[: args.check]))
         print(f"records different from analyze(): {bad} of {args.check}")
-    serial: dict[int, tuple[list[dict], float, float, float]] = {}
+
+    def table(n, **where):
+        store = Batches()
+        run_sweep(model, runs[:n], store, batch=args.batch, **where)
+        return frame(store.batches).sort_values("run", kind="stable").reset_index(drop=True)
+
+    serial: dict[int, tuple] = {}
     for n in args.runs:  # before the cluster starts: its processes would share the cores
-        wall = cpu = stored = float("inf")
+        wall = cpu = tabled = float("inf")
         for _ in range(args.repeat):
             t0, c0 = time.perf_counter(), time.process_time()
             records = run_batch(model, runs[:n])
             wall = min(wall, time.perf_counter() - t0)
             cpu = min(cpu, time.process_time() - c0)
-            t0 = time.perf_counter()  # the same path as the cluster's, in this process
-            run_sweep(model, runs[:n], Rows(), workers=1, batch=args.batch)
-            stored = min(stored, time.perf_counter() - t0)
-        serial[n] = (records, wall, cpu, stored)
+            t0 = time.perf_counter()
+            rows = table(n, workers=1)
+            tabled = min(tabled, time.perf_counter() - t0)
+        same = rows.equals(pd.DataFrame(records))
+        serial[n] = (rows, wall, cpu, tabled, same)
+        del records
     print(
-        f"{'runs':>8} {'serial runs/s':>14} {'(CPU)':>8} {'serial sweep':>13} "
-        f"{'dask runs/s':>12} {'workers':>8} {'same':>5}"
+        f"{'runs':>8} {'run_batch/s':>12} {'(CPU)':>8} {'serial table/s':>15} "
+        f"{'dask table/s':>13} {'workers':>8} {'same':>5}"
     )
     with _local_client(args.workers) as client:  # as zopa sweep --workers starts one
         client.wait_for_workers(args.workers, timeout=120)
@@ -134,15 +150,14 @@ def main() -> None:
         for n in args.runs:
             par = float("inf")
             for _ in range(args.repeat):
-                store = Rows()
                 t0 = time.perf_counter()
-                run_sweep(model, runs[:n], store, client=client, batch=args.batch)
+                got = table(n, client=client)
                 par = min(par, time.perf_counter() - t0)
-            records, wall, cpu, stored = serial[n]
-            same = sorted(store.rows, key=lambda r: r["run"]) == records
+            rows, wall, cpu, tabled, same = serial[n]
+            same = same and got.equals(rows)
             print(
-                f"{n:>8,} {n / wall:>14,.0f} {n / cpu:>8,.0f} {n / stored:>13,.0f} "
-                f"{n / par:>12,.0f} {args.workers:>8} {same!s:>5}"
+                f"{n:>8,} {n / wall:>12,.0f} {n / cpu:>8,.0f} {n / tabled:>15,.0f} "
+                f"{n / par:>13,.0f} {args.workers:>8} {same!s:>5}"
             )
 
 

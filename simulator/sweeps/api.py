@@ -10,6 +10,7 @@ number of Dask workers.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from simulator.analysis import CONCEPTS
 from simulator.sweeps.apply import check_domain
 from simulator.sweeps.fast import SweepModel, as_list
 from simulator.sweeps.params import draw, grid, parse_path
+from simulator.sweeps.tables import param_values
 
 __all__ = [
     "MAX_RUNS",
@@ -142,9 +144,10 @@ def run_packed(model: SweepModel, runs: Sequence[tuple[int, Mapping[str, float]]
     send back: numpy columns, a package's issues as option codes."""
     if not _same_paths(runs):
         return pack(run_batch(model, runs))
-    keys, columns = model.run_arrays([params for _, params in runs])
+    paths = tuple(runs[0][1]) if runs else ()
+    values = param_values([params for _, params in runs], paths)
     numbers = np.array([number for number, _ in runs], dtype=np.int64)
-    return ["run", *keys], [numbers, *columns]
+    return run_unpacked(model, paths, numbers, values)
 
 
 def pack_runs(
@@ -162,23 +165,34 @@ def pack_runs(
     if not runs or not _same_paths(runs):
         return None
     paths = tuple(runs[0][1])
-    rows = [[p[k] for k in paths] for _, p in runs]
-    if not all(isinstance(v, (float, int)) and not isinstance(v, bool) for r in rows for v in r):
+    try:
+        values = param_values([p for _, p in runs], paths)
+    except (TypeError, ValueError):  # no number: the worker raises what a serial run raises
         return None
     numbers = np.array([number for number, _ in runs], dtype=np.int64)
-    return paths, numbers, np.array(rows, dtype=float).reshape(len(runs), len(paths))
+    return paths, numbers, values
 
 
 def run_unpacked(model: SweepModel, paths: Sequence[str], numbers: np.ndarray, values: np.ndarray):
-    """:func:`run_packed` on the runs :func:`pack_runs` packed."""
-    runs = [(n, dict(zip(paths, row))) for n, row in zip(numbers.tolist(), values.tolist())]
-    return run_packed(model, runs)
+    """:func:`run_packed` on the runs :func:`pack_runs` packed: ``(keys, columns)``."""
+    keys, columns = model.run_values(list(paths), values)
+    return ["run", *keys], [np.asarray(numbers, dtype=np.int64), *columns]
+
+
+def run_compact(model: SweepModel, paths: Sequence[str], numbers: np.ndarray, values: np.ndarray):
+    """:func:`run_unpacked`'s answer in a few arrays, without the labels of the packages'
+    issues (:func:`~simulator.sweeps.records.compact`; the receiver has them:
+    :meth:`SweepModel.column_labels <simulator.sweeps.fast.SweepModel.column_labels>`):
+    what a Dask worker sends back."""
+    from simulator.sweeps.records import compact
+
+    return compact(run_unpacked(model, paths, numbers, values), labels=False)
 
 
 def _same_paths(runs: Sequence[tuple[int, Mapping[str, float]]]) -> bool:
     """Whether every run names the same parameters in the same order (a plan's runs do)."""
     first = tuple(runs[0][1]) if runs else ()
-    return all(tuple(params) == first for _, params in runs)
+    return all(map(first.__eq__, map(tuple, map(operator.itemgetter(1), runs))))
 
 
 def pack(records: Sequence[dict]) -> tuple[list[str] | None, list]:
@@ -315,19 +329,18 @@ def sweep(
         )
         return read_results(out)
 
-    import pandas as pd
-
     from simulator.sweeps.parallel import connected, run_sweep
+    from simulator.sweeps.records import frame
 
     if client is not None and workers is not None:
         raise ValueError("give client= (a Dask cluster) or workers= (a local one), not both")
     runs = list(enumerate(plan(scenario, vary, samples, sampling, seed)))
     model = sweep_model(scenario, concepts)
-    rows: list[dict] = []
+    batches: list[Sequence[dict]] = []
 
-    class _Rows:  # a store that keeps the records
-        def write(self, records: list[dict]) -> None:
-            rows.extend(records)
+    class _Rows:  # a store that keeps the batches (columns: no dict per run)
+        def write(self, records: Sequence[dict]) -> None:
+            batches.append(records)
 
     with connected(client) as dask_client:
         run_sweep(
@@ -339,7 +352,7 @@ def sweep(
             progress=progress,
             batch=batch,
         )
-    return pd.DataFrame(rows).sort_values("run", kind="stable").reset_index(drop=True)
+    return frame(batches).sort_values("run", kind="stable").reset_index(drop=True)
 
 
 @dataclass(frozen=True, eq=False)

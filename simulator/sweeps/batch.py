@@ -60,9 +60,15 @@ import numpy as np
 from simulator.model.compiled import ACCEPT_ATOL
 from simulator.solvers.pareto import pareto_mask
 from simulator.solvers.selection import TIE_RTOL
-from simulator.sweeps.tables import Bound, bind, exact_utilities, group_runs
+from simulator.sweeps.tables import (
+    Bound,
+    bind_values,
+    exact_utilities,
+    group_runs,
+    param_values,
+)
 
-__all__ = ["CHUNK_CELLS", "MAX_RUNS", "Solved", "Structure", "solve"]
+__all__ = ["CHUNK_CELLS", "MAX_RUNS", "Solved", "Structure", "solve", "solve_values"]
 
 #: Runs solved together at most: their per-run arrays (thresholds, bitsets of counts) stay
 #: small; more runs are solved this many at a time.
@@ -126,23 +132,47 @@ def solve(model, params: Sequence[Mapping[str, float]]) -> Solved:
     >>> model.concepts[0], solved.rows[:, 0].tolist()  # Nash's outcome; none without a zone
     ('nash', [16, -1])
     """
+    out = _unsolved(model, len(params))
+    for paths, group in group_runs(params):
+        model.check(params[group[0]])  # unknown names fail as they do run by run
+        values = param_values([params[r] for r in group], paths)
+        _solve(model, paths, values, np.asarray(group, dtype=np.intp), out)
+    return out
+
+
+def solve_values(model, paths: Sequence[str], values: np.ndarray) -> Solved:
+    """:func:`solve` on runs that all name ``paths``, given as ``values[r, c]``, run ``r``'s
+    value of ``paths[c]`` (what :func:`~simulator.sweeps.tables.param_values` gives): no
+    dict per run."""
+    n = values.shape[0]
+    out = _unsolved(model, n)
+    if n:
+        model.check(dict(zip(paths, values[0].tolist())))
+        _solve(model, paths, values, np.arange(n), out)
+    return out
+
+
+def _unsolved(model, n_runs: int) -> Solved:
     m = model.model
-    n_runs, n_parties, n_concepts = len(params), len(m.parties), len(model.concepts)
-    out = Solved(
+    n_parties, n_concepts = len(m.parties), len(model.concepts)
+    return Solved(
         np.zeros(n_runs, dtype=bool),
         np.full(n_runs, np.nan),
         np.zeros(n_runs, dtype=np.int64),
         np.full((n_runs, n_concepts), -1, dtype=np.int64),
         np.full((n_runs, n_concepts, n_parties), np.nan),
     )
-    for _, group in group_runs(params):
-        model.check(params[group[0]])  # unknown names fail as they do run by run
-        for start in range(0, len(group), MAX_RUNS):
-            positions = group[start : start + MAX_RUNS]
-            bound = bind(m, model.terms, [params[r] for r in positions], "nash" in model.concepts)
-            if model.feasible.shape[0]:  # else nothing is feasible: no zone, no slack
-                _Batch(model, bound).solve(out, np.asarray(positions))
-    return out
+
+
+def _solve(model, paths, values: np.ndarray, positions: np.ndarray, out: Solved) -> None:
+    """Solve the runs ``values`` (all naming ``paths``) into rows ``positions`` of ``out``,
+    :data:`MAX_RUNS` at a time."""
+    nash = "nash" in model.concepts
+    for start in range(0, values.shape[0], MAX_RUNS):
+        part = slice(start, start + MAX_RUNS)
+        bound = bind_values(model.model, model.terms, paths, values[part], nash)
+        if model.feasible.shape[0]:  # else nothing is feasible: no zone, no slack
+            _Batch(model, bound).solve(out, positions[part])
 
 
 # -- what batches of one kind share -------------------------------------------------------------
@@ -576,6 +606,7 @@ class _Batch:
         owners, starts = np.unique(run_of, return_index=True)
         seg = np.searchsorted(owners, run_of)
         sums = _row_sums(g)
+        position = {j: a for a, j in enumerate(self.sig.tolist())}
         for c, concept in enumerate(m.concepts):
             score = self._score(concept, g, sums, run_of, seg, starts)
             tied = _near_max(score, None, seg, starts)
@@ -584,7 +615,9 @@ class _Batch:
             picked = rows[chosen]
             out.rows[at[owners - span.start], c] = picked
             for j in range(len(m.model.parties)):
-                out.utilities[at[owners - span.start], c, j] = self.utilities(j, owners, picked)
+                a = position.get(j)  # a signatory's utilities there are computed already
+                value = us[a][chosen] if a is not None else self.utilities(j, owners, picked)
+                out.utilities[at[owners - span.start], c, j] = value
 
     def _score(self, concept, g, sums, run, seg, starts) -> np.ndarray:
         """Each acceptable pair's score, as :mod:`simulator.solvers` computes it from the

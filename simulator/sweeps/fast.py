@@ -243,21 +243,35 @@ class SweepModel:
         """:meth:`run_columns` compact, for the wire: each column a numpy array (``nan``
         for ``None``), a package's issue as ``(codes, labels)`` (``-1`` for ``None``);
         :func:`as_list` turns one into the list :meth:`run_columns` gives."""
-        from simulator.sweeps.batch import solve
+        from simulator.sweeps.tables import param_values
 
         params = list(params)
         paths = list(params[0]) if params else []
         first = tuple(paths)
         if any(tuple(p) != first for p in params):
             raise ValueError("run_columns needs parameter sets that all name the same paths")
-        solved = solve(self, params)
+        return self.run_values(paths, param_values(params, paths))
+
+    def column_labels(self) -> list[np.ndarray]:
+        """The labels of the ``(codes, labels)`` columns of :meth:`run_arrays`, in order."""
+        return [self.labels[k] for _ in self.concepts for k in range(len(self.model.issues))]
+
+    def run_values(self, paths: Sequence[str], values: np.ndarray) -> tuple[list[str], list]:
+        """:meth:`run_arrays` on runs given as ``values[r, c]``, run ``r``'s value of
+        ``paths[c]``: no dict per run, on the way in or out."""
+        from simulator.sweeps.batch import solve_values
+
+        solved = solve_values(self, paths, values)
         m = self.model
         keys = [*paths, "exists", "slack", "count"]
-        columns: list = [np.array([p[path] for p in params], dtype=float) for path in paths]
+        columns: list = [values[:, c].copy() for c in range(len(paths))]
         columns += [solved.exists, solved.slack, solved.count]
         for c, concept in enumerate(self.concepts):
             chosen = solved.rows[:, c]
-            levels = self.columns[:, np.maximum(chosen, 0)]
+            if self.columns.shape[1]:
+                levels = self.columns[:, np.maximum(chosen, 0)]
+            else:  # nothing is feasible: no run chooses anything (every code is -1)
+                levels = np.zeros((self.columns.shape[0], chosen.size), dtype=np.intp)
             for k, issue in enumerate(m.issue_names):
                 keys.append(f"{concept}.{issue}")
                 columns.append((np.where(chosen < 0, -1, levels[k]), self.labels[k]))

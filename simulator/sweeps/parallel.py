@@ -14,12 +14,13 @@ Where the batches run:
 
 Runs are solved many at once (:mod:`simulator.sweeps.batch`): consecutive batches are
 grouped into *jobs* of about :data:`JOB_RUNS` runs (fewer on a cluster when a sweep is small,
-so that every worker gets several), each solved in one call -- one Dask task -- and its
+so that every worker gets two), each solved in one call -- one Dask task -- and its
 records then stored batch by batch. The compiled model is sent to the workers once
 (``client.scatter(..., broadcast=True)``); jobs are submitted a few at a time per worker,
 travel back as compact columns (:func:`~simulator.sweeps.api.run_packed`) and are stored in
-the order they finish. Each run depends only on its parameters, so the rows are the same
-whatever the number of workers.
+the order they finish, each batch a :class:`~simulator.sweeps.records.RecordBatch` (columns,
+turned into dicts only if the store reads them so). Each run depends only on its
+parameters, so the rows are the same whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -31,17 +32,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
+import numpy as np
+
 from simulator.analysis import CONCEPTS
 from simulator.errors import ZopaError
-from simulator.sweeps.api import (
-    pack_runs,
-    run_batch,
-    run_packed,
-    run_unpacked,
-    sweep_model,
-    unpack,
-)
+from simulator.sweeps.api import pack_runs, run_compact, run_packed, sweep_model
 from simulator.sweeps.fast import SweepModel
+from simulator.sweeps.records import RecordBatch, as_records, expand
 
 __all__ = [
     "JOB_RUNS",
@@ -65,9 +62,11 @@ KEEP_FREED = 64 * 2**20
 """Freed memory a local cluster's worker keeps for reuse before giving it back to the
 system (``MALLOC_TRIM_THRESHOLD_``; see :func:`_local_client`)."""
 
-JOB_RUNS = 2000
-"""Runs solved in one call (one Dask task): enough to amortise the call, the task and the
-transfer; batches are grouped into jobs of about this many runs."""
+JOB_RUNS = 4096
+"""Runs solved in one call (one Dask task): enough to amortise the call, the task (a few
+milliseconds of the client's time each) and the transfer, and the most
+:func:`~simulator.sweeps.batch.solve` takes at once (its ``MAX_RUNS``); batches are grouped
+into jobs of about this many runs."""
 
 
 class SchedulerError(ZopaError):
@@ -152,8 +151,10 @@ def run_sweep(
         :class:`~simulator.sweeps.fast.SweepModel`.
     runs : ``(run number, parameters)`` pairs, e.g. ``list(enumerate(plan(...)))`` less the
         runs a store already holds.
-    store : has ``write(records)``; gets lists of records (dicts starting with ``run``), in
-        the order batches finish.
+    store : has ``write(records)``; gets each batch's records (dicts starting with
+        ``run``), in the order batches finish, as a sequence: a
+        :class:`~simulator.sweeps.records.RecordBatch` (its columns readable without
+        building the dicts) or a list.
     client : a ``dask.distributed.Client`` to run on; ``None`` decides by ``workers``.
     workers : ``1`` serially here; ``K > 1`` a local cluster of ``K`` processes; ``None``
         serially below :data:`SERIAL_BELOW` runs, else one process per CPU.
@@ -197,7 +198,7 @@ def run_sweep(
             workers = 1 if len(runs) < SERIAL_BELOW else os.cpu_count() or 1
         if workers == 1 or len(batches) <= 1:
             for job in _jobs(batches, JOB_RUNS):
-                _store(counter, run_batch(model, [r for b in job for r in b]), job)
+                _store(counter, as_records(run_packed(model, [r for b in job for r in b])), job)
             n = 1
         else:
             with _local_client(workers) as local:
@@ -212,10 +213,13 @@ class _Counter:
         self.store, self.progress = store, progress
         self.runs = self.with_zone = 0
 
-    def __call__(self, records: list[dict]) -> None:
+    def __call__(self, records: Sequence[dict]) -> None:
         self.store.write(records)
         self.runs += len(records)
-        self.with_zone += sum(bool(r["exists"]) for r in records)
+        if isinstance(records, RecordBatch):
+            self.with_zone += int(np.count_nonzero(records.array("exists")))
+        else:
+            self.with_zone += sum(bool(r["exists"]) for r in records)
         if self.progress is not None:
             self.progress(len(records))
 
@@ -265,7 +269,7 @@ def _jobs(batches: list[list], size: int) -> list[list[list]]:
     return jobs
 
 
-def _store(counter, records: list[dict], job: list[list]) -> None:
+def _store(counter, records: Sequence[dict], job: list[list]) -> None:
     """Store a job's records batch by batch."""
     start = 0
     for b in job:
@@ -282,8 +286,9 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
     if not batches:
         return n
     total = sum(len(b) for b in batches)
-    jobs = _jobs(batches, max(1, min(JOB_RUNS, total // (4 * n))))
+    jobs = _jobs(batches, max(1, min(JOB_RUNS, total // (2 * n))))
     shared = client.scatter(model, broadcast=True)
+    labels = model.column_labels()  # the workers send the codes of packages, not labels
     todo = iter(jobs)
 
     def submit(job):
@@ -292,14 +297,15 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
         if packed is None:
             future = client.submit(run_packed, shared, runs, pure=False)
         else:
-            future = client.submit(run_unpacked, shared, *packed, pure=False)
+            future = client.submit(run_compact, shared, *packed, pure=False)
         waiting[future.key] = job
         return future
 
     waiting: dict = {}
     finished = as_completed([submit(job) for job in islice(todo, 4 * n)])
     for future in finished:
-        _store(counter, unpack(future.result()), waiting.pop(future.key))
+        packed = expand(future.result(), labels)
+        _store(counter, as_records(packed), waiting.pop(future.key))
         future.release()
         for job in islice(todo, 1):
             finished.add(submit(job))

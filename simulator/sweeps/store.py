@@ -201,10 +201,15 @@ class CsvStore:
 
     def write(self, records: Iterable[Mapping]) -> None:
         """Append the rows, then flush and fsync: on return they are on disk."""
+        from simulator.sweeps.records import RecordBatch
+
         names = list(self.columns)
+        if isinstance(records, RecordBatch):  # by columns: no dict per run
+            rows: Iterable = zip(*(map(_cell, records.column(c)) for c in names))
+        else:
+            rows = ([_cell(r[c]) for c in names] for r in records)
         try:
-            for r in records:
-                self._writer.writerow([_cell(r[c]) for c in names])
+            self._writer.writerows(rows)
             self._file.flush()
             os.fsync(self._file.fileno())
         except OSError as err:  # a full disk: the rows stored so far stay, --resume goes on
@@ -282,7 +287,13 @@ class ParquetStore:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist(list(records), schema=self.schema)
+        from simulator.sweeps.records import RecordBatch
+
+        if isinstance(records, RecordBatch):  # by columns: no dict per run
+            columns = {c: records.column(c) for c in self.columns}
+            table = pa.Table.from_pydict(columns, schema=self.schema)
+        else:
+            table = pa.Table.from_pylist(list(records), schema=self.schema)
         buf = io.BytesIO()
         pq.write_table(table, buf)
         try:

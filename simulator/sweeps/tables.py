@@ -20,6 +20,7 @@ issue's levels.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +32,16 @@ from simulator.model.values import TableValue
 from simulator.sweeps.apply import rebind
 from simulator.sweeps.params import parse_path
 
-__all__ = ["Bound", "Terms", "bind", "exact_utilities", "group_runs", "terms"]
+__all__ = [
+    "Bound",
+    "Terms",
+    "bind",
+    "bind_values",
+    "exact_utilities",
+    "group_runs",
+    "param_values",
+    "terms",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -241,14 +251,13 @@ def _nash_weights(model: Model, power: np.ndarray) -> np.ndarray:
     return out[inverse.ravel()]
 
 
-def _value_rows(model: Model, j: int, k: int, changes, params) -> np.ndarray:
-    """``(runs, levels)``: party ``j``'s value function of issue ``k`` with ``changes``
+def _value_rows(model: Model, j: int, k: int, changes, n: int) -> np.ndarray:
+    """``(n, levels)``: party ``j``'s value function of issue ``k`` with ``changes``
     (``(path, parsed path, column of values)``) at the issue's levels, run by run as
     :func:`~simulator.sweeps.apply.rebind` would give it."""
     issue = model.issue_names[k]
     fn = model.parties[j].values[issue]
     lv = model.level_values[k]
-    n = len(params)
     if isinstance(fn, TableValue):
         table = np.tile(np.asarray(fn.values, dtype=float), (n, 1))
         options = model.issues[k].options  # type: ignore[union-attr]  # a table: options
@@ -293,10 +302,30 @@ def bind(model: Model, t: Terms, params: Sequence[Mapping[str, float]], nash: bo
     """Bind runs that all name the same, valid, parameters (see the module docstring);
     ``nash``: compute the Nash weights (``ValueError`` for a power that is not positive).
     ``ValueError`` too for a negative weight or xs of a curve out of order."""
-    n = len(params)
-    keys = list(params[0]) if n else []
-    values = np.array([[float(p[key]) for key in keys] for p in params], dtype=float)
-    values = values.reshape(n, len(keys))
+    keys = list(params[0]) if params else []
+    return bind_values(model, t, keys, param_values(params, keys), nash)
+
+
+def param_values(params: Sequence[Mapping[str, float]], keys: Sequence[str]) -> np.ndarray:
+    """``(runs, keys)`` floats: ``values[r, c]`` is ``float(params[r][keys[c]])``, in one
+    pass (``KeyError`` for a run without a key; ``ValueError`` or ``TypeError`` for a value
+    that is no number).
+
+    >>> param_values([{"a": 1, "b": 0.5}, {"a": 2, "b": 0.25}], ["b", "a"]).tolist()
+    [[0.5, 1.0], [0.25, 2.0]]
+    """
+    if not keys:
+        return np.zeros((len(params), 0))
+    get = operator.itemgetter(*keys)
+    rows = list(map(get, params)) if len(keys) > 1 else [(get(p),) for p in params]
+    return np.array(rows, dtype=float).reshape(len(params), len(keys))
+
+
+def bind_values(
+    model: Model, t: Terms, keys: Sequence[str], values: np.ndarray, nash: bool
+) -> Bound:
+    """:func:`bind` on runs given as ``values[r, c]``, run ``r``'s value of ``keys[c]``."""
+    n = values.shape[0]
     names = model.party_names
     k_of = {name: k for k, name in enumerate(model.issue_names)}
     res = np.tile(model.reservations, (n, 1))
@@ -319,7 +348,7 @@ def bind(model: Model, t: Terms, params: Sequence[Mapping[str, float]], nash: bo
             reweighed.setdefault(j, {})[t.names[j].index(str(part["issue"]))] = column
         else:
             pending.setdefault((j, k_of[str(part["issue"])]), []).append((key, part, column))
-    vectors = {key: _value_rows(model, *key, changes, params) for key, changes in pending.items()}
+    vectors = {key: _value_rows(model, *key, changes, n) for key, changes in pending.items()}
     # a value function the party gives no weight changes nothing (once checked, above)
     vectors = {(j, k): v for (j, k), v in vectors.items() if (j, k) in t.columns}
     changed: dict[int, dict[int, np.ndarray]] = {}
