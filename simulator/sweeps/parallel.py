@@ -287,7 +287,9 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
         return n
     total = sum(len(b) for b in batches)
     jobs = _jobs(batches, max(1, min(JOB_RUNS, total // (2 * n))))
-    shared = client.scatter(model, broadcast=True)
+    # a key of its own (hash=False): a key from the model's contents would be the key of
+    # an earlier sweep of the same model, whose release could delete the data under this one
+    shared = client.scatter(model, broadcast=True, hash=False)
     labels = model.column_labels()  # the workers send the codes of packages, not labels
     todo = iter(jobs)
 
@@ -302,11 +304,14 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
         return future
 
     waiting: dict = {}
-    finished = as_completed([submit(job) for job in islice(todo, 4 * n)])
-    for future in finished:
-        packed = expand(future.result(), labels)
-        _store(counter, as_records(packed), waiting.pop(future.key))
-        future.release()
-        for job in islice(todo, 1):
-            finished.add(submit(job))
+    try:
+        finished = as_completed([submit(job) for job in islice(todo, 4 * n)])
+        for future in finished:
+            packed = expand(future.result(), labels)
+            _store(counter, as_records(packed), waiting.pop(future.key))
+            future.release()
+            for job in islice(todo, 1):
+                finished.add(submit(job))
+    finally:
+        shared.release()
     return n

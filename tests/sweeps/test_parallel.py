@@ -93,7 +93,15 @@ def test_two_worker_cluster_gives_the_serial_rows(scenario, tmp_path):
         path = tmp_path / "out.parquet"
         with open_store(path, result_columns(model, runs[0][1]), {"seed": 11}) as store:
             run_sweep(model, runs, store, client=client, batch=50)
+        # one model swept again and again on one client: before, each sweep scattered it
+        # under the same key (a hash of its contents) and the release of an earlier sweep's
+        # copy could delete it under a later one ("lost dependencies")
+        again = [Rows() for _ in range(4)]
+        for rows in again:
+            run_sweep(model, runs, rows, client=client, batch=50)
     assert stats.workers == 2 and stats.runs == 1200
+    for rows in again:
+        pd.testing.assert_frame_equal(frame(rows.rows), serial)
     pd.testing.assert_frame_equal(on_cluster, serial)
     pd.testing.assert_frame_equal(frame(out.rows), serial)
     pd.testing.assert_frame_equal(read_results(path), serial, check_dtype=False)
