@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.solvers import pareto
 from simulator.solvers.count import _Merger
 from simulator.solvers.egalitarian import egalitarian
 from simulator.solvers.kalai import kalai, kalai_objective
-from simulator.solvers.lottery import kalai_lottery, nash_lottery
+from simulator.solvers.lottery import ZERO_GAIN, kalai_lottery, nash_lottery
 from simulator.solvers.nash import nash, nash_objective
 from simulator.solvers.near import near_mask, objective
 from simulator.solvers.pareto import efficient_parts, pareto_mask
 from simulator.solvers.selection import Choice, choose
 from simulator.solvers.utilitarian import utilitarian
 from simulator.solvers.zone import reported_slack
+from tests.strategies import gain_arrays
 
 # -- choosing one outcome -----------------------------------------------------------------------
 
@@ -77,6 +80,30 @@ def test_kalai_objective_leaves_out_parties_with_no_possible_gain():
     # an explicit ideal point scales the shares
     assert kalai_objective(gains, np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
     assert kalai_objective(np.array([[1.0, 0.5]]), np.array([2.0, 1.0])).tolist() == [0.5]
+
+
+@given(g=gain_arrays(max_rows=12), data=st.data())
+@settings(max_examples=40, deadline=None)
+def test_kalai_objective_is_invariant_to_rescaling_each_party(g, data):
+    # Shares of the ideal gain are unit-free: scaling one party's gains (and its ideal) by
+    # any positive factor changes no share. A party with no possible gain (a zero column)
+    # stays out of the minimum, scaled or not.
+    p = g.shape[1]
+    if data.draw(st.booleans()):
+        g[:, data.draw(st.integers(0, p - 1))] = 0.0  # a party that cannot gain
+    scale = np.array(
+        data.draw(st.lists(st.sampled_from([0.25, 3.0, 40.0]), min_size=p, max_size=p))
+    )
+    expected = kalai_objective(g)
+    np.testing.assert_allclose(kalai_objective(g * scale), expected, rtol=1e-12, atol=1e-15)
+    ideal = g.max(axis=0) * 2.0  # an explicit ideal point: shares halve, scaled alike
+    np.testing.assert_allclose(
+        kalai_objective(g * scale, ideal * scale), kalai_objective(g, ideal), rtol=1e-12
+    )
+    active = g.max(axis=0) > 0
+    if active.any():  # each active party's best row is its whole ideal gain: share 1
+        shares = (g[:, active] / g[:, active].max(axis=0)).min(axis=1)
+        np.testing.assert_allclose(expected, shares, rtol=1e-12)
 
 
 def test_weighted_nash_objective():
@@ -177,7 +204,9 @@ def test_pareto_mask_beyond_moocore_equals_brute_force(monkeypatch, block, pairs
 
 
 def test_pareto_mask_on_degenerate_shapes():
-    assert pareto_mask(np.zeros((0, 2))).tolist() == []
+    for p in (1, 2, 3, 300):  # no points, one point: whatever the number of columns
+        assert pareto_mask(np.zeros((0, p))).tolist() == []
+        assert pareto_mask(np.full((1, p), 0.5)).tolist() == [True]
     assert pareto_mask(np.zeros((3, 0))).tolist() == [True, True, True]
     assert pareto_mask(np.array([[0.2], [0.5], [0.5]])).tolist() == [False, True, True]
 
@@ -197,6 +226,25 @@ def test_nash_lottery_on_a_segment_is_its_weighted_midpoint():
     assert w.probabilities.tolist() == pytest.approx([0.75, 0.25], abs=1e-9)
     assert w.gains.tolist() == pytest.approx([1.5, 0.25], abs=1e-9)
     assert 0.0 <= m.gap <= 1e-9
+
+
+def test_nash_lottery_meets_its_tolerance():
+    # Random problems (gains cubed: skewed, many dominated rows; unequal powers). The
+    # Frank-Wolfe duality gap must reach ``tol`` (1e-13) well within ``max_iter``. Before
+    # the Newton solve on the support ran to convergence, 3 of these 100 stopped after 500
+    # steps with gaps of 1e-12 to 5e-11 (its stopping test was quadratic in the error).
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        p = int(rng.integers(2, 5))
+        g = rng.random((int(rng.integers(p, 30)), p)) ** 3
+        power = rng.uniform(0.1, 10.0, p)
+        mix = nash_lottery(g, power)
+        assert mix.gap <= 1e-13, (g.tolist(), power.tolist(), mix.gap)
+        # the gap is the certificate: no outcome improves the weighted log product, to first
+        # order, by more than it (recomputed here from the expected gains)
+        w = power / power.sum()
+        x = mix.gains / g.max(axis=0)
+        assert ((g / g.max(axis=0)) @ (w / x)).max() - 1.0 <= 1e-12
 
 
 def test_nash_lottery_starts_from_each_party_best_outcome():
@@ -226,6 +274,15 @@ def test_nash_lottery_leaves_out_a_party_that_cannot_gain():
     assert m.rows.tolist() == [0] and m.gains.tolist() == [0.5, 0.0]
     assert nash_lottery(np.zeros((2, 2))).rows.tolist() == [0]
     assert nash_lottery(np.zeros((0, 2))) is None
+
+
+def test_lotteries_leave_out_a_party_whose_best_gain_is_the_zero_gain_threshold():
+    # "Parties whose best gain is at most ZERO_GAIN are left out": q's best, exactly 1e-12,
+    # is rounding noise around its reservation, so p's best outcome alone is drawn (with q
+    # counted in, the lotteries would mix the two rows half and half)
+    g = np.array([[1.0, 0.0], [0.0, ZERO_GAIN]])
+    for mix in (nash_lottery(g), kalai_lottery(g)):
+        assert mix.rows.tolist() == [0] and mix.gains.tolist() == [1.0, 0.0]
 
 
 def test_kalai_lottery_scales_by_the_ideal_point():

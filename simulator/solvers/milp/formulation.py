@@ -12,7 +12,8 @@ With additive utilities every party's utility is linear in the choice of options
   is linear in ``lam`` and every condition on ``x_k`` is a sum of segment binaries;
 * an integer issue (``ContinuousIssue.integer``) is a continuous one whose ``x_k - low``
   is also an integer variable ``m_k`` (one more row, ``m_k = sum_j lam[k,j] (b_j - low)``),
-  so the MILP visits every integer of the range and nothing between;
+  so the MILP visits every integer of the range and nothing between -- up to ``MAX_LATTICE``
+  integers (a :class:`~simulator.errors.SolverError` beyond: HiGHS cannot tell so many apart);
 * a condition is an indicator ``c`` in {0, 1}, linear in the binaries; a rule that must hold
   is ``c >= 1``; an implication ``A => B`` is ``c_A <= c_B``; an interaction's bonus multiplies
   ``z <= c_l``, ``z >= sum_l c_l - (m - 1)`` (the product of binaries, linearised);
@@ -42,12 +43,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from simulator.errors import SolverError
 from simulator.model.compiled import Model
 from simulator.model.issues import ContinuousIssue, DiscreteIssue
 from simulator.model.rules import BOUND_ATOL, Condition, Implication, Rule
 from simulator.model.values import IdealValue, PiecewiseLinearValue
 
-__all__ = ["Formulation", "RuleRows", "formulate"]
+__all__ = ["MAX_LATTICE", "Formulation", "RuleRows", "formulate"]
+
+#: The most points of a lattice ``low + step m`` (an integer issue's integers, or an even
+#: grid) the MILP indexes by one integer ``m``: its row ``m = sum_j lam_j (b_j - low) / step``
+#: must hold within HiGHS's tolerance of 1e-9, which ``m``'s rounding error reaches near
+#: 2**24 (seen from 2**24 integers up: programmes called infeasible -- no solution, reach
+#: None -- and wrong answers). A larger lattice is refused, with a margin of 8.
+MAX_LATTICE = 2**21
 
 
 @dataclass(frozen=True, eq=False)
@@ -327,6 +336,11 @@ def formulate(model: Model, *, on_grid: bool = False) -> Formulation:
         else:
             if lattice is not None:
                 lo_k, step, count = lattice
+                if count > MAX_LATTICE:
+                    raise SolverError(
+                        f"issue {issue.name!r} has {count:,} integers or grid points, more than "
+                        f"the {MAX_LATTICE:,} it can tell apart"
+                    )
                 spans[k] = (lo_k, lo_k + step * (count - 1))
                 lattices[k] = lattice
             else:
