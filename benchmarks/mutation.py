@@ -308,6 +308,59 @@ EQUIVALENT: dict[str, str] = {
     "lottery-db44c221": "_newton_on_support stops at t / |step| < 1e-15 for t * |step|: it "
     "stops later (more steps) or, rarely, earlier, and the Frank-Wolfe loop finishes the "
     "job: the same gains to 1e-15 (210 random problems), 2x slower",
+    "formulation-cfb6481a": "_condition_span's backward loop tests value(first + 1): it steps "
+    "back at most two points below the first inside, and the forward loop after it walks up "
+    "again",
+    "concepts-b92569ab": "_polish_nash holds a coordinate at t = 1 also when its gradient is "
+    "exactly 0.0: then either its gains' slopes are all 0 (its minimal-norm step is 0, free "
+    "or not) or their weighted terms cancel exactly, where it is stationary; the next step "
+    "frees it again if needed and the iteration ends at the same maximum",
+    # reviewed on seed 7373 (150 mutants)
+    "formulation-9c470e66": "_condition_span's backward loop tests value(first): it steps back "
+    "one point below the first inside, and the forward loop after it steps up again",
+    "formulation-9e3d2a66": "_lattice refuses grids of fewer than 3 points: a 2-point grid "
+    "gets one binary per level (as formulation-ebbebcd2)",
+    "formulation-982b1a95": "_capped's never-binds test hi < cap for <=: a cap equal to the "
+    "largest uncapped utility gets the big-M rows instead: min(cap, L) = L all the same",
+    "formulation-f49f165b": "an interaction's product variable z declared integer: its rows "
+    "(z <= c_l, z >= sum c_l - (m - 1), c_l binary) already force it to 0 or 1",
+    "count-ea5bcefd": "_exact's batch of levels sized by keys.shape[1] for shape[0]: only how "
+    "many candidate states are built at once (memory, speed), not which",
+    "count-b7b88c46": "_exact returns None if keys.shape[1] else the total, on the branch "
+    "'no state left or too many': a state has a column per signatory, so with states left "
+    "shape[1] > 0 (None, as before) and without any result() gives (0, 0) (the total)",
+    "count-ac1cec36": "_Merger merges once held > 2 max_states - _BLOCK: earlier and more "
+    "often; merges commute and the budget is checked again in result() (as count-1e947a0d)",
+    "lottery-b541f481": "_line_search returns 1.0 for 0.0 when the direction is no ascent: "
+    "Frank-Wolfe steps only towards a score above 1 + tol (slope(0) = score - 1 > 0) and "
+    "Newton only along grad @ step > 0, which is slope(0) up to rounding: reached only by "
+    "rounding noise at convergence (the same mixtures to 6e-16 on 210 random problems)",
+    "lottery-14ef29f1": "_line_search returns t_max only if slope(t_max) > 0: at exactly 0 the "
+    "bisection runs and, the slope being positive below t_max, ends within 1e-16 of it",
+    "lottery-dfcb153c": "_line_search returns t_max only if slope(t_max) >= 1: otherwise the "
+    "bisection finds the same t_max to 1e-16 (the slope is positive up to it); a weight "
+    "left at 1e-16 instead of 0 is dropped below _DROP (same mixtures to 6e-16, 210 random "
+    "problems)",
+    "lottery-d55e10dc": "nash_lottery's start lam[best rows] -= 1 for += 1: lam / lam.sum() "
+    "is the same mix (negative entries over a negative sum)",
+    "lottery-dd4a707d": "the Frank-Wolfe step divides lam by 1 - gamma for multiplying: it "
+    "only brings row j into the support, whose weights Newton re-optimises and renormalises "
+    "(same mixtures to 3e-15 on 210 random problems; gamma = 1 needs row j at least as good "
+    "as the iterate, which is never below the pure Nash outcome it starts from)",
+    "concepts-ce598d17": "_first_in_order's fixed rows allow v + 1e-9 / max(1, |v|) for "
+    "v + 1e-9 max(1, |v|): a continuous issue's place is in [0, 1] (the same slack) and a "
+    "discrete issue's an option index, whose next value is a whole 1 above either way",
+    "concepts-897cdff1": "add_cuts also skips a point exactly 1e-12 pt from a cut: a tangent "
+    "that close changes no relaxation beyond rounding",
+    "concepts-3fe59390": "_polish_nash's t0 for total == 0: the chosen segment's two convex "
+    "weights sum to 1 (as concepts-36aba801)",
+    "pareto-dba015d3": "_dominated_by's batch sized by b.shape[1] for shape[0]: memory and "
+    "speed only",
+    "pareto-bd1dacd3": "pareto_mask sends exactly 255 columns to the numpy filter instead of "
+    "moocore: both are exact (tests compare each with brute force)",
+    "pareto-a8f80740": "efficient_parts returns early only if nothing is dominated and nothing "
+    "is kept: with nothing dominated the rest of the function keeps every row anyway, and "
+    "nothing kept happens only without rows",
 }
 
 #: Calls whose arguments are messages, progress reports or declarations, not behaviour.

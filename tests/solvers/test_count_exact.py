@@ -10,7 +10,15 @@ import itertools
 import numpy as np
 
 from simulator import analyze
-from simulator.model import Condition, DiscreteIssue, Party, TableValue, compile_model
+from simulator.model import (
+    Condition,
+    DiscreteIssue,
+    Interaction,
+    Party,
+    TableValue,
+    compile_model,
+)
+from simulator.model.compiled import ACCEPT_ATOL
 from simulator.solvers.count import Count, _Merger, count_acceptable
 
 
@@ -100,3 +108,33 @@ def test_an_empty_merger_has_as_many_counts_as_keys():
     m.add(np.array([[0.5], [0.25], [0.5]]), np.array([1, 2, 3], dtype=object))
     keys, counts = m.result()
     assert keys.tolist() == [[0.25], [0.5]] and counts.tolist() == [2, 4]
+
+
+def test_an_outcome_short_by_exactly_the_acceptance_tolerance_is_counted():
+    # "acceptable when u >= reservation - ACCEPT_ATOL", bound included: p's reservation is
+    # ACCEPT_ATOL and (a, a) gives p a utility of 0, short by exactly that; q accepts all
+    issues = [DiscreteIssue(f"i{k}", ("a", "b")) for k in range(2)]
+    values = {i.name: TableValue((0.0, 1.0)) for i in issues}
+    p = Party("p", ACCEPT_ATOL, {i.name: 1 for i in issues}, values)
+    q = Party("q", 0.0, {i.name: 1 for i in issues}, values)
+    model = compile_model(issues, [p, q])
+    c = count_acceptable(model)
+    assert c.exact and c.count == _brute_force(model) == analyze(model, ()).zone.count == 4
+
+
+def test_the_estimate_samples_200000_outcomes_by_default():
+    # the documented default (docs/reference/cli.md: "estimated from 200,000 sampled
+    # outcomes"): q's bonus makes acceptability not decompose by issue
+    issues = [DiscreteIssue(f"i{k}", ("no", "yes")) for k in range(3)]
+    p = Party(
+        "p", 0.3, {i.name: 1 for i in issues}, {i.name: TableValue((0.0, 1.0)) for i in issues}
+    )
+    q = Party(
+        "q",
+        0.3,
+        {i.name: 1 for i in issues},
+        {i.name: TableValue((1.0, 0.0)) for i in issues},
+        interactions=(Interaction((), 0.05),),
+    )
+    c = count_acceptable(compile_model(issues, [p, q]))
+    assert not c.exact and c.samples == 200_000

@@ -303,6 +303,8 @@ def test_kalai_lottery_of_one_outcome_and_of_no_possible_gain():
     assert m.gains.tolist() == [0.3, 0.2]
     assert kalai_lottery(np.zeros((2, 2))).rows.tolist() == [0]
     assert kalai_lottery(np.zeros((0, 2))) is None
+    # nobody can gain: every lottery is optimal, the answer exact (gap 0)
+    assert kalai_lottery(np.zeros((2, 2))).gap == 0.0 and nash_lottery(np.zeros((2, 2))).gap == 0.0
 
 
 def test_kalai_lottery_takes_the_largest_total_among_equal_shares():

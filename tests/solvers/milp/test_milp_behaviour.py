@@ -9,29 +9,37 @@ from __future__ import annotations
 
 import threading
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from simulator import compile_model
+from simulator import compile_model, load
 from simulator.analysis_milp import analyze_milp
 from simulator.errors import SolverError
 from simulator.model import (
     Condition,
     ContinuousIssue,
     DiscreteIssue,
+    Implication,
+    Interaction,
     Model,
     Party,
     PiecewiseLinearValue,
     TableValue,
 )
+from simulator.model.compiled import ACCEPT_ATOL
 from simulator.model.rules import BOUND_ATOL
 from simulator.solvers.lottery import ZERO_GAIN
 from simulator.solvers.milp import concepts as mc
 from simulator.solvers.milp.concepts import TIE_TOL
 from simulator.solvers.milp.formulation import MAX_LATTICE, _condition_span, formulate
 from simulator.solvers.milp.frontier import epsilon_frontier
-from simulator.solvers.milp.program import Solved
+from simulator.solvers.milp.program import Program, Solved
+from tests.solvers.milp.test_methods_agree import check_methods_agree
+from tests.solvers.milp.test_milp_exact import _three_parties as _three_parties_model
+
+JOB_OFFER = Path(__file__).resolve().parents[3] / "scenarios" / "examples" / "job_offer.yaml"
 
 # -- Nash on the true interval: closed forms ----------------------------------------------------
 
@@ -255,3 +263,162 @@ def test_milp_refuses_an_integer_range_beyond_what_it_can_tell_apart():
     # integers a reach of 0.5 for 0.9): beyond MAX_LATTICE, a clear refusal instead
     with pytest.raises(SolverError, match="more than the 2,097,152 it can tell apart"):
         analyze_milp(_integers(float(MAX_LATTICE)), ["utilitarian"])
+
+
+# -- blocking: what dropping one requirement would add -----------------------------------------
+
+
+def _brute_exists_without(model: Model, reservation=None, line=None) -> bool:
+    """Some outcome of the grid meets every signatory requirement but one -- a reservation or
+    a red line -- and fails that one (enumeration, by hand)."""
+    levels = model.space.levels(0, model.space.count)
+    sig = model.signatories
+    gains = model.utilities(levels) - model.reservations
+    breaks = model.red_line_breaks(levels)
+    ok = model.constraint_mask(levels)
+    for i in np.flatnonzero(sig):
+        accepts = gains[:, i] >= -ACCEPT_ATOL
+        ok &= ~accepts if i == reservation else accepts
+    for j in model.signatory_lines:
+        ok &= breaks[:, j] if j == line else ~breaks[:, j]
+    return bool(ok.any())
+
+
+def _implication_red_line() -> Model:
+    # p's red line: deal = a => extra = x. q refuses deal = a (its utility there is at most
+    # 0.4), so no outcome breaking p's line is otherwise acceptable; some with extra = y are
+    # (deal = b or c, where the line holds).
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    extra = DiscreteIssue("extra", ("x", "y"))
+    share = ContinuousIssue("share", 0.0, 10.0, grid=3)
+    p = Party(
+        "p",
+        0.2,
+        {"deal": 1, "share": 1},
+        {
+            "deal": TableValue((1.0, 0.5, 0.0)),
+            "share": PiecewiseLinearValue((0.0, 10.0), (0.0, 1.0)),
+        },
+        red_lines=(
+            Implication(Condition("deal", ("a",)), Condition("extra", ("x",))),
+            Condition("share", low=4.0),
+        ),
+    )
+    q = Party(
+        "q",
+        0.45,
+        {"deal": 3, "extra": 1, "share": 1},
+        {
+            "deal": TableValue((0.0, 1.0, 0.6)),
+            "extra": TableValue((0.2, 1.0)),
+            "share": PiecewiseLinearValue((0.0, 10.0), (1.0, 0.0)),
+        },
+        red_lines=(Implication(Condition("share", high=6.0), Condition("deal", ("b",))),),
+    )
+    return compile_model([deal, extra, share], [p, q])
+
+
+@pytest.mark.parametrize("build", [_implication_red_line, _three_parties_model])
+def test_exists_without_agrees_with_enumeration(build):
+    model = build()
+    f = formulate(model, on_grid=True)
+    for i in np.flatnonzero(model.signatories):
+        want = _brute_exists_without(model, reservation=int(i))
+        assert mc.exists_without(f, reservation=int(i)) == want, ("reservation", i)
+    for j in model.signatory_lines:
+        want = _brute_exists_without(model, line=j)
+        assert mc.exists_without(f, line=j) == want, ("line", j)
+
+
+# -- caps ------------------------------------------------------------------------------------
+
+
+def _capped_with_a_bonus() -> Model:
+    # p's utility min(0.25, L), L = 0.5 [deal = good] + 0.3 [extra = x] (weights as given):
+    # L is 0 at (bad, y), so the cap does not always bind although the bonus alone exceeds it;
+    # p refuses (bad, y), which q likes best
+    deal = DiscreteIssue("deal", ("good", "bad"))
+    extra = DiscreteIssue("extra", ("x", "y"))
+    bonus = Interaction((Condition("extra", ("x",)),), 0.3)
+    p = Party(
+        "p",
+        0.1,
+        {"deal": 0.5},
+        {"deal": TableValue((1.0, 0.0))},
+        interactions=(bonus,),
+        cap=0.25,
+        normalise=False,
+    )
+    q = Party(
+        "q",
+        0.1,
+        {"deal": 1, "extra": 1},
+        {"deal": TableValue((0.0, 1.0)), "extra": TableValue((0.0, 1.0))},
+    )
+    return compile_model([deal, extra], [p, q])
+
+
+def test_a_cap_below_a_bonus_still_binds_only_where_it_should():
+    model = _capped_with_a_bonus()
+    check_methods_agree(model, skip_known_bugs=False, check_frontier=True)
+    # (good, y) and (bad, x) both total 0.75 (p capped at 0.25): the first in order; (bad, y)
+    # would total 1.25, but p's utility there is 0, below its reservation
+    result = analyze_milp(model, ["utilitarian"], on_grid=True)
+    assert result.solutions["utilitarian"].outcome == {"deal": "good", "extra": "y"}
+
+
+# -- how close each answer is ------------------------------------------------------------------
+
+
+def _always_capped() -> Model:
+    # p's cap always binds (its uncapped utility is at least 0.6): a constant utility 0.5
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    p = Party("p", 0.2, {"deal": 1}, {"deal": TableValue((0.6, 0.8, 1.0))}, cap=0.5)
+    q = Party("q", 0.1, {"deal": 1}, {"deal": TableValue((1.0, 0.4, 0.0))})
+    r = Party("r", 0.1, {"deal": 1}, {"deal": TableValue((0.2, 0.9, 0.5))})
+    return compile_model([deal], [p, q, r])
+
+
+def test_each_pick_reports_the_gap_its_solver_left(monkeypatch):
+    # Every solve proves a bound 0.01 above its value, as one stopped by the time limit may:
+    # each concept's tolerance (its objective's distance to the proven bound) shows it --
+    # also the utilitarian's, whose objective includes p's constant, capped utility.
+    model = _always_capped()
+    f = formulate(model)
+    exact = {c: getattr(mc, c)(f) for c in ("utilitarian", "egalitarian", "kalai", "nash")}
+    for pick in exact.values():
+        assert 0 < pick.tolerance < 1e-7
+    solve = Program.maximise
+
+    def loose(self, objective, time_limit=600.0):
+        res = solve(self, objective, time_limit)
+        return None if res is None else Solved(res.x, res.value, res.bound + 0.01)
+
+    monkeypatch.setattr(Program, "maximise", loose)
+    for concept, before in exact.items():
+        pick = getattr(mc, concept)(f)
+        assert f.decode(pick.x) == f.decode(before.x), concept
+        if concept == "nash":  # the bound of the best relaxation, in units of the log product
+            assert pick.tolerance >= 0.01, concept
+        else:
+            assert pick.tolerance == pytest.approx(0.01, abs=1e-7), concept
+
+
+# -- the solver's verdicts ---------------------------------------------------------------------
+
+
+def test_a_programme_stopped_before_any_solution_is_not_called_infeasible():
+    # stopped by the time limit with no incumbent: nothing is proven, so it is an error (a
+    # None would read as "no outcome qualifies")
+    f = formulate(load(JOB_OFFER).model())  # a programme HiGHS's presolve does not finish
+    with pytest.raises(SolverError):
+        mc._program(f, accept=True).maximise(f.utility[0], time_limit=0.0)
+
+
+def test_an_unbounded_programme_is_a_solver_error():
+    f = formulate(_two_options((0.6, 0.4), (0.3, 0.5)))
+    prog = Program(f, ())
+    objective = np.zeros(prog.width + 1)
+    objective[prog.column()] = 1.0  # a free column, maximised
+    with pytest.raises(SolverError, match="unbounded"):
+        prog.maximise(objective)
