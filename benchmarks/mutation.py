@@ -197,8 +197,6 @@ EQUIVALENT: dict[str, str] = {
     # simulator/solvers
     "lottery-f33718b5": "bisection's early stop: without it the 200 halvings run out, at the "
     "same point (it converges in about 60)",
-    "lottery-de410a9d": "step += mean for -= mean: the KKT system already makes the step sum "
-    "to 0; its mean is rounding noise, and lam is renormalised",
     "concepts-36aba801": "total >= 0 for > 0: the chosen segment's two convex weights sum to "
     "1 (its binary is 1), never 0",
     "concepts-381efba2": "polish stops at moved < 1e-15 instead of <=: a step of exactly "
@@ -298,16 +296,6 @@ EQUIVALENT: dict[str, str] = {
     "lottery-b28ee60e": "_newton_on_support's t_max 1e6 -> 1000001 for a step without a "
     "negative entry: summing to 0, such a step is rounding noise (never seen in 210 random "
     "problems) and moves lam by at most 1e6 times it either way",
-    "lottery-25d120bb": "the Newton metric pts diag(w) pts.T (* x for / x): still positive "
-    "semidefinite, so the steps stay ascent directions with an exact line search and the "
-    "Frank-Wolfe loop reaches the same optimum to its tolerance, 4x slower (210 random "
-    "problems: gains equal to 2e-13, every gap <= 1e-13; a pure outcome tying with a mixture "
-    "may be reported as that mixture)",
-    "lottery-250d927e": "the Newton metric pts diag(1/w) pts.T (/ for * w / x): as "
-    "lottery-25d120bb, the same optimum to the tolerance, 3x slower",
-    "lottery-db44c221": "_newton_on_support stops at t / |step| < 1e-15 for t * |step|: it "
-    "stops later (more steps) or, rarely, earlier, and the Frank-Wolfe loop finishes the "
-    "job: the same gains to 1e-15 (210 random problems), 2x slower",
     "formulation-cfb6481a": "_condition_span's backward loop tests value(first + 1): it steps "
     "back at most two points below the first inside, and the forward loop after it walks up "
     "again",
@@ -358,6 +346,21 @@ EQUIVALENT: dict[str, str] = {
     "speed only",
     "pareto-bd1dacd3": "pareto_mask sends exactly 255 columns to the numpy filter instead of "
     "moocore: both are exact (tests compare each with brute force)",
+    # reviewed on seed 6262 (60 mutants, a fresh sample: no tests written against it)
+    "concepts-15508482": "_maximin maximises np.zeros(1) for np.zeros(0) when no signatory is "
+    "scaled: maximise pads the objective with zeros (as concepts-f8332a70)",
+    "formulation-88044cf7": "decode clamps a lattice index at count + 1 for count - 1: the "
+    "index is a variable bounded by count - 1, so its rounding never exceeds it",
+    "formulation-53005f8c": "_condition_span's first backward loop steps forward: the loop "
+    "never runs (formulation-745152f9), so its body is never reached",
+    "formulation-01919e6a": "big_m set for every capped party, also when _capped added no "
+    "rows: presolve off for those formulations (as formulation-a31c20ab)",
+    "lottery-77a96e11": "the Frank-Wolfe loop's stopping test scores - 1 <= tol made never "
+    "true: it runs all max_iter steps, each with gamma = 0 once converged (score <= 1 gives "
+    "slope(0) <= 0), so the same mixtures to 2e-15 (210 random problems), 100x slower",
+    "lottery-c1b5b278": "the Frank-Wolfe step multiplies lam by 1 + gamma for 1 - gamma: as "
+    "lottery-dd4a707d, Newton re-optimises and renormalises the weights on the support (same "
+    "mixtures to 3e-15 on 210 random problems)",
     "pareto-a8f80740": "efficient_parts returns early only if nothing is dominated and nothing "
     "is kept: with nothing dominated the rest of the function keeps every row anyway, and "
     "nothing kept happens only without rows",

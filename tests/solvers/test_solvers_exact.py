@@ -86,14 +86,12 @@ def test_kalai_objective_leaves_out_parties_with_no_possible_gain():
 @settings(max_examples=40, deadline=None)
 def test_kalai_objective_is_invariant_to_rescaling_each_party(g, data):
     # Shares of the ideal gain are unit-free: scaling one party's gains (and its ideal) by
-    # any positive factor changes no share. A party with no possible gain (a zero column)
+    # any positive factor changes no share (powers of two: exact, subnormal gains included). A party with no possible gain (a zero column)
     # stays out of the minimum, scaled or not.
     p = g.shape[1]
     if data.draw(st.booleans()):
         g[:, data.draw(st.integers(0, p - 1))] = 0.0  # a party that cannot gain
-    scale = np.array(
-        data.draw(st.lists(st.sampled_from([0.25, 3.0, 40.0]), min_size=p, max_size=p))
-    )
+    scale = np.array(data.draw(st.lists(st.sampled_from([2.0, 8.0, 64.0]), min_size=p, max_size=p)))
     expected = kalai_objective(g)
     np.testing.assert_allclose(kalai_objective(g * scale), expected, rtol=1e-12, atol=1e-15)
     ideal = g.max(axis=0) * 2.0  # an explicit ideal point: shares halve, scaled alike
@@ -245,6 +243,24 @@ def test_nash_lottery_meets_its_tolerance():
         w = power / power.sum()
         x = mix.gains / g.max(axis=0)
         assert ((g / g.max(axis=0)) @ (w / x)).max() - 1.0 <= 1e-12
+
+
+def test_each_newton_solve_is_exact_on_its_rows():
+    # "Solve exactly on a small active set (Newton's method)": with no Frank-Wolfe step
+    # (max_iter=0) the lottery is the best over the rows it starts from, so every row it
+    # mixes has the first-order score sum_i w_i g_i / x_i = 1 (the simplex's multiplier)
+    # (gains cubed and to the 8th: skewed problems, on which Newton's steps matter)
+    rng = np.random.default_rng(3)
+    for skew in [3] * 100 + [8] * 100:
+        p = int(rng.integers(2, 5))
+        g = rng.random((int(rng.integers(p, 30)), p)) ** skew
+        power = rng.uniform(0.1, 10.0, p)
+        mix = nash_lottery(g, power, max_iter=0)
+        best = g.max(axis=0)
+        on = best > ZERO_GAIN  # the parties in the product
+        w = power[on] / power[on].sum()
+        scores = (g[mix.rows][:, on] / best[on]) @ (w / (mix.gains[on] / best[on]))
+        np.testing.assert_allclose(scores, 1.0, rtol=0, atol=1e-13)
 
 
 def test_nash_lottery_starts_from_each_party_best_outcome():
