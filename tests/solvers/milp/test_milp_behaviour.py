@@ -21,6 +21,7 @@ from simulator.model import (
     Condition,
     ContinuousIssue,
     DiscreteIssue,
+    IdealValue,
     Implication,
     Interaction,
     Model,
@@ -422,3 +423,33 @@ def test_an_unbounded_programme_is_a_solver_error():
     objective[prog.column()] = 1.0  # a free column, maximised
     with pytest.raises(SolverError, match="unbounded"):
         prog.maximise(objective)
+
+
+# -- a lattice issue valued by an ideal point --------------------------------------------------
+
+
+def _ideal_on_a_lattice(ideal: float, integer: bool) -> Model:
+    # n in 0 .. 12 on a grid of 7 (or every integer); p's value peaks at `ideal` and falls
+    # to 0 at the farther end of the range (a kink there when the ideal is nearer the
+    # other end); q wants n large (a straight line, with no breakpoint in the range)
+    n = ContinuousIssue("n", 0.0, 12.0, grid=7 if not integer else 13, integer=integer)
+    deal = DiscreteIssue("deal", ("a", "b"))
+    p = Party(
+        "p",
+        0.2,
+        {"n": 2, "deal": 1},
+        {"n": IdealValue(ideal, 0.0, 12.0), "deal": TableValue((1.0, 0.0))},
+    )
+    q = Party(
+        "q",
+        0.3,
+        {"n": 1, "deal": 1},
+        {"n": PiecewiseLinearValue((-6.0, 24.0), (0.0, 1.0)), "deal": TableValue((0.2, 1.0))},
+    )
+    return compile_model([n, deal], [p, q])
+
+
+@pytest.mark.parametrize("ideal", [0.0, 2.0, 5.0, 12.0])
+@pytest.mark.parametrize("integer", [False, True])
+def test_an_ideal_value_on_a_lattice_agrees_with_enumeration(ideal, integer):
+    check_methods_agree(_ideal_on_a_lattice(ideal, integer), skip_known_bugs=False)
