@@ -74,9 +74,12 @@ __all__ = ["CHUNK_CELLS", "MAX_RUNS", "Solved", "Structure", "solve", "solve_val
 #: small; more runs are solved this many at a time.
 MAX_RUNS = 1 << 12
 
-#: Runs x candidates of one dense step: small enough for its working arrays to stay in the
-#: processor's cache (where numpy is several times faster), large enough to amortise calls.
-CHUNK_CELLS = 1 << 15
+#: Runs x candidates of one dense step: small enough for its ten or so working arrays to
+#: stay in the processor's last-level cache (where numpy is several times faster), large
+#: enough to amortise the hundred-odd numpy calls of a step. Measured on the Ukraine
+#: baseline (``benchmarks/bench_sweep.py``; 2-core EPYC, 1 MiB L2, 32 MiB L3): 2**17 cells
+#: 20-21 us a run, 2**15 23-26, 2**19 46, with one process or two at once.
+CHUNK_CELLS = 1 << 17
 
 #: Fewest outcomes a group should have on average for a batch to be solved through the
 #: affine gains; below, every pair's gains are computed exactly.
@@ -219,6 +222,11 @@ class Structure:
         self.same = [model.same_utility[j] for j in self.sig]
         self._candidates: tuple[np.ndarray, np.ndarray] | None = None  # (margins, rows)
         self._bitsets: dict = {}
+
+    def __getstate__(self) -> dict:
+        """Pickled (for Dask's workers) without the counting bitsets: a few milliseconds
+        to rebuild, but most of a sweep model's bytes (3 MB of 4.5 on Ukraine's baseline)."""
+        return {**self.__dict__, "_bitsets": {}}
 
     # -- candidates --------------------------------------------------------------------------
     def candidates(self, margin: np.ndarray | None) -> np.ndarray:
@@ -434,20 +442,26 @@ class _Batch:
         """``(runs, candidates)`` each signatory's affine gain (exact for a fixed signatory),
         given the candidates' coordinates ``coords`` (:meth:`coordinates`), in buffers of
         ``ws``; a ``(1, candidates)`` row for a fixed signatory whose reservation no run
-        changes. Solving ``direct``ly, the exact gains."""
+        changes. Solving ``direct``ly, the exact gains. Also, per run, a bound on every
+        gain's absolute value, from the coordinates' and offsets' (no pass over the gains)."""
         st = self.st
         out = []
+        magnitude = np.zeros(runs.size)  # per run, at least every |gain|, from the pieces
         for a in range(self.sig.size):
             d = self.res[runs, a][:, None]
             c = coords[a]
+            top = self._coord_top[a]  # max |c|
             if self.direct and not st.exact[a]:
                 m, j = self.model, self.sig[a]
                 changed = self.bound.changed[j]
                 u = exact_utilities(m.terms, j, m.columns, self._rows, changed, runs, grid=True)
-                out.append(np.subtract(u, d, out=ws[f"h{a}"]))
+                h = np.subtract(u, d, out=ws[f"h{a}"])
+                out.append(h)
+                np.maximum(magnitude, np.abs(h).max(axis=1), out=magnitude)
                 continue
             if st.exact[a]:
                 out.append(c - d[:1] if (d == d[0]).all() else np.subtract(c, d, out=ws[f"h{a}"]))
+                np.maximum(magnitude, top + np.abs(d[:, 0]), out=magnitude)
                 continue
             beta = self.beta[a][runs]
             if self.caps[a] is None:
@@ -456,20 +470,28 @@ class _Batch:
             h = ws[f"h{a}"]
             if st.kinds[a] == "shifted":
                 np.add(c, offset, out=h)
+                bound = top + np.abs(beta).max(axis=1)
             else:
                 np.multiply(self.a[runs, a][:, None], c, out=h)
                 h += offset
+                bound = np.abs(self.a[runs, a]) * top + np.abs(beta).max(axis=1)
             if self.caps[a] is not None:
                 np.minimum(h, self.caps[a], out=h)
                 h -= d
+                bound = np.maximum(bound, abs(self.caps[a])) + np.abs(d[:, 0])
+            np.maximum(magnitude, bound, out=magnitude)
             out.append(h)
-        return out
+        # the pieces' own rounding: a relative 1e-9 is far more than it can be
+        magnitude *= 1.0 + 1e-9
+        return out, magnitude
 
     def coordinates(self, rows: np.ndarray) -> list[np.ndarray]:
         """Each signatory's coordinate of the candidates ``rows``, as a ``(1, rows)`` row
         (and the candidates' groups, kept for :meth:`approximate`)."""
         self._groups, self._rows = self.st.group[rows], rows
-        return [self.st.coord[a][rows][None, :] for a in range(self.sig.size)]
+        coords = [self.st.coord[a][rows][None, :] for a in range(self.sig.size)]
+        self._coord_top = [float(np.abs(c).max(initial=0.0)) for c in coords]
+        return coords
 
     # -- counts ----------------------------------------------------------------------------
     def _counts(self) -> tuple[np.ndarray, np.ndarray]:
@@ -566,22 +588,26 @@ class _Batch:
             ok &= self.utilities(j, np.full(n, r), rows) - self.res[r, a] >= -ACCEPT_ATOL
         return int(ok.sum())
 
-    def utilities(self, j: int, runs: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Party ``j``'s exact utilities of the pairs ``(runs[i], rows[i])``."""
+    def utilities(self, j: int, runs: np.ndarray, rows: np.ndarray, levels=None) -> np.ndarray:
+        """Party ``j``'s exact utilities of the pairs ``(runs[i], rows[i])`` (``levels``: as
+        :func:`~simulator.sweeps.tables.exact_utilities`)."""
         changed = self.bound.changed.get(j)
         if changed is None:
             return self.model.nominal[rows, j]
         m = self.model
-        return exact_utilities(m.terms, j, m.columns, rows, changed, runs)
+        return exact_utilities(
+            m.terms, j, m.columns, rows, changed, runs, levels=levels, partial=m.partials
+        )
 
     # -- exact answers -----------------------------------------------------------------------
     def _answer(self, out: Solved, at, span: range, run_of, rows, count) -> None:
         """The answers of the runs ``span`` from the exact utilities of their flagged pairs
         ``(run_of, rows)`` (sorted by run, then outcome; every run has one)."""
         m = self.model
-        u = [self.utilities(j, run_of, rows) for j in self.sig.tolist()]
+        levels: dict[int, np.ndarray] = {}  # the outcomes' levels, gathered once
+        u = [self.utilities(j, run_of, rows, levels) for j in self.sig.tolist()]
         gains = [u[a] - self.res[run_of, a] for a in range(self.sig.size)]
-        owners, starts = np.unique(run_of, return_index=True)
+        owners, starts, _ = _segments(run_of)
         if owners.size != len(span):  # pragma: no cover - a broken invariant
             raise AssertionError("a run has no flagged outcome")
         at, count = at[span.start : span.stop], count[span.start : span.stop]
@@ -603,8 +629,7 @@ class _Batch:
         run_of, rows = run_of[keep], rows[keep]
         g = [x[keep] for x in gains]
         us = [x[keep] for x in u]
-        owners, starts = np.unique(run_of, return_index=True)
-        seg = np.searchsorted(owners, run_of)
+        owners, starts, seg = _segments(run_of)
         sums = _row_sums(g)
         position = {j: a for a, j in enumerate(self.sig.tolist())}
         for c, concept in enumerate(m.concepts):
@@ -627,13 +652,13 @@ class _Batch:
         if concept == "egalitarian":
             return _row_min(g)
         if concept == "nash":
-            w = self.bound.nash[run]  # type: ignore[index]
+            w = self.bound.nash.T  # type: ignore[union-attr]
             with np.errstate(divide="ignore"):
                 logs = [np.log(np.maximum(x, 0.0)) for x in g]
             zero = np.isneginf(logs[0])
             for x in logs[1:]:
                 zero |= np.isneginf(x)
-            product = _row_sums([x * w[:, a] for a, x in enumerate(logs)])
+            product = _row_sums([x * w[a][run] for a, x in enumerate(logs)])
             return np.where(zero, -np.inf, product)
         # kalai: the smallest share of the best gain of each signatory with a positive one
         ratio = np.full(g[0].shape, np.inf)
@@ -681,7 +706,11 @@ class _Flags:
 
     def __init__(self, batch: _Batch, runs, coords, count, careful, ws: _Workspace):
         self.batch, self.runs, self.ws = batch, runs, ws
-        self.h = batch.approximate(runs, coords, ws)
+        self.h, self.magnitude = batch.approximate(runs, coords, ws)
+        # the gains the same in every run (a row): their sum, product and minimum are
+        # taken once, on the row, before the whole chunk's
+        self.full = [h for h in self.h if h.shape[0] > 1]
+        self.rows = [a for a, h in enumerate(self.h) if h.shape[0] == 1]
         self.e = batch.eps[runs]
         self.worst = _row_min(self.h, ws["worst"])
         self.ew = self.e.max(axis=1)
@@ -690,9 +719,8 @@ class _Flags:
             count[runs] = np.count_nonzero(acc, axis=1)
         self.zone = count[runs] > 0
         self.careful = careful[runs] | batch.wild[runs]
-        self.pen = ws["pen"]  # 0 where acceptable, _OUT elsewhere
-        np.subtract(acc, 1.0, out=self.pen)
-        self.pen *= -_OUT
+        self.pen = ws["pen"]  # 0 (or -0.0) where acceptable, _OUT elsewhere
+        np.multiply(np.logical_not(acc, out=acc), _OUT, out=self.pen)
         self.flags = ws.get("flags", bool)
         self.flags[:] = False
         self._scratch = ws.get("scratch", bool)
@@ -701,7 +729,7 @@ class _Flags:
         """``(runs, candidates)`` of the flagged pairs, by run then candidate (positions in
         this chunk's runs and candidates)."""
         concepts = self.batch.model.concepts
-        tiny = 4 * _U * (1.0 + np.abs(self.worst).max(axis=1, initial=0.0))
+        tiny = 4 * _U * (1.0 + self.magnitude)
         if not self.zone.all():  # no zone: the slack is the largest smallest gain of all
             top = self.worst.max(axis=1)
             self._keep(self.worst, np.where(self.zone, np.inf, top - 2 * self.ew - tiny))
@@ -714,25 +742,40 @@ class _Flags:
             if "kalai" in concepts:
                 need_sums |= self._kalai()
             if need_sums.any():
-                sums = _row_sums(self.h, self.ws["sums"])
                 spread = self.e.sum(axis=1) + 8 * _U * len(self.h) * (1.0 + tiny / _U)
-                self._best(sums, spread, runs=need_sums)
+                self._best(self._sums(), spread, runs=need_sums, pen=False)
         self.flags[self.careful] = True
         flat = np.flatnonzero(self.flags)
         return np.divmod(flat, self.flags.shape[1])
+
+    def _sums(self) -> np.ndarray:
+        """The sums of the gains, masked (added to the penalties, zero where acceptable),
+        the rows' added first (any order of the additions is within the bound
+        :meth:`pairs` allows for their rounding)."""
+        parts = self.h
+        if len(self.rows) > 1:
+            parts = [*self.full, _row_sums([self.h[a] for a in self.rows])]
+        sums = self.ws["sums"]
+        np.copyto(sums, self.pen)  # -0.0 + x is x: the same sums where acceptable
+        for x in parts:
+            sums += x
+        return sums
 
     def _keep(self, values: np.ndarray, limit: np.ndarray) -> None:
         """Flag the pairs with ``values >= limit`` (one limit per run; ``inf``: none)."""
         np.greater_equal(values, limit[:, None], out=self._scratch)
         self.flags |= self._scratch
 
-    def _best(self, values: np.ndarray, error: np.ndarray, runs=None, name: str = "masked"):
+    def _best(
+        self, values: np.ndarray, error: np.ndarray, runs=None, name: str = "masked", pen=True
+    ):
         """Flag the acceptable pairs of the runs with a zone (and ``runs``) that can score
         within the tie tolerance of the best, for a score approximated by ``values`` to
         within ``error``: the best ``L`` is within ``error`` of the true best ``B``, and a
         tied pair scores ``>= B - 1e-12 max(1, |B|)``, so its approximate score is ``>= L -
-        2 error - 1e-12 max(1, |L| + error)``. Returns the masked values and ``L``."""
-        masked = np.add(values, self.pen, out=self.ws[name])
+        2 error - 1e-12 max(1, |L| + error)``. Returns the masked values and ``L``
+        (``pen=False``: ``values`` are masked already)."""
+        masked = np.add(values, self.pen, out=self.ws[name]) if pen else values
         top = masked.max(axis=1)
         limit = top - 2 * error - TIE_RTOL * np.maximum(1.0, np.abs(top) + error)
         on = self.zone if runs is None else self.zone & runs
@@ -751,9 +794,15 @@ class _Flags:
             return self.zone & ~maybe
         # p: below the gains of the acceptable pair with the largest product of gains, if
         # they are surely positive, else of the egalitarian's best pair
-        product = np.add(self.h[0], self.pen, out=ws["product"])
-        for h in self.h[1:]:
-            product *= h
+        # (which p is taken changes how many pairs are flagged, never whether a tie is)
+        product = ws["product"]
+        row = None
+        for a in self.rows:
+            row = self.h[a] if row is None else row * self.h[a]
+        factors = [*self.full, row] if row is not None else self.full
+        np.add(factors[0], self.pen, out=product)
+        for f in factors[1:]:
+            product *= f
         at = np.arange(self.runs.size)
         best = product.argmax(axis=1)
         low = masked_worst[at, best] <= ew
@@ -770,10 +819,18 @@ class _Flags:
         k = w / p
         rhs = floor - low - 2 * err + (k * (p - e)).sum(axis=1)
         rhs -= 16 * len(self.h) * _U * (1.0 + np.abs(rhs) + (k * (p + e)).sum(axis=1))
-        lin = np.multiply(self.h[0], k[:, :1], out=product)
-        lin += self.pen
+        # sum_j k_j h_j: the rows' terms as one product of matrices
         term = ws["term"]
-        for a in range(1, len(self.h)):
+        full = [a for a, h in enumerate(self.h) if h.shape[0] > 1]
+        if len(self.rows) > 1:
+            rows = np.concatenate([self.h[a] for a in self.rows])
+            lin = np.matmul(k[:, self.rows], rows, out=product)
+            lin += self.pen
+        else:
+            full, first = list(range(1, len(self.h))), self.h[0]
+            lin = np.multiply(first, k[:, :1], out=product)
+            lin += self.pen
+        for a in full:
             np.multiply(self.h[a], k[:, a : a + 1], out=term)
             lin += term
         self._keep(lin, np.where(runs, rhs, np.inf))
@@ -788,21 +845,32 @@ class _Flags:
         error = np.zeros(self.runs.size)
         active = np.zeros((self.runs.size, len(self.h)), dtype=bool)
         masked, q = ws["masked"], ws["term"]
+        exact = self.batch.st.exact
+        at = np.arange(self.runs.size)
         for a, h in enumerate(self.h):
             np.add(h, self.pen, out=masked)
-            ideal = masked.max(axis=1)
+            if exact[a]:  # the gains are exact: one outcome with the best one gives G_j
+                best = masked.argmax(axis=1)
+                ideal = masked[at, best]
+            else:
+                ideal = masked.max(axis=1)
             self.careful |= self.zone & (np.abs(ideal) <= 2 * e[:, a])
             on = active[:, a] = ideal > 2 * e[:, a]
             if not on.any():
                 continue
             g = np.where(on, ideal, 1.0)
-            self._keep(masked, np.where(on & self.zone, g - 2 * e[:, a], np.inf))  # G_j
+            if exact[a]:
+                hit = on & self.zone
+                self.flags[at[hit], best[hit]] = True
+            else:
+                self._keep(masked, np.where(on & self.zone, g - 2 * e[:, a], np.inf))  # G_j
+            # from the masked gains: the ratios of pairs not acceptable are below any other
             if ratio is None:
-                ratio = np.multiply(h, (1.0 / g)[:, None], out=ws["ratio"])
+                ratio = np.multiply(masked, (1.0 / g)[:, None], out=ws["ratio"])
                 if not on.all():
                     ratio += np.where(on, 0.0, np.inf)[:, None]
             else:
-                np.multiply(h, (1.0 / g)[:, None], out=q)
+                np.multiply(masked, (1.0 / g)[:, None], out=q)
                 if not on.all():
                     q += np.where(on, 0.0, np.inf)[:, None]
                 np.minimum(ratio, q, out=ratio)
@@ -811,7 +879,7 @@ class _Flags:
             error = np.maximum(error, np.where(on, spread, 0.0))
         some = active.any(axis=1)
         if ratio is not None:
-            self._best(ratio, error, runs=some)
+            self._best(ratio, error, runs=some, pen=False)
         return self.zone & ~some
 
 
@@ -840,24 +908,44 @@ def _row_min(columns: list[np.ndarray], out: np.ndarray | None = None) -> np.nda
     shape = np.broadcast_shapes(*(x.shape for x in columns))
     if out is None:
         out = np.empty(shape)
-    small = sorted(columns, key=lambda x: x.size)  # rows first: cheaper
-    if len(small) == 1:
-        out[...] = small[0]
+    small = sorted(columns, key=lambda x: x.size)  # rows first, among themselves: cheaper
+    least, rest = small[0], small[1:]
+    while rest and np.broadcast_shapes(least.shape, rest[0].shape) != shape:
+        least, rest = np.minimum(least, rest[0]), rest[1:]
+    if not rest:
+        out[...] = least
         return out
-    np.minimum(small[0], small[1], out=out)
-    for x in small[2:]:
+    np.minimum(least, rest[0], out=out)
+    for x in rest[1:]:
         np.minimum(out, x, out=out)
     return out
+
+
+def _segments(run_of: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(owners, starts, seg)`` of sorted ``run_of``: the distinct runs, where each run's
+    pairs start, and each pair's position among the runs (``numpy.unique`` without the
+    sort).
+
+    >>> [x.tolist() for x in _segments(np.array([2, 2, 5, 7, 7]))]
+    [[2, 5, 7], [0, 2, 3], [0, 0, 1, 2, 2]]
+    """
+    new = np.empty(run_of.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(run_of[1:], run_of[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    return run_of[starts], starts, np.cumsum(new) - 1
 
 
 def _near_max(values, among, seg, starts) -> np.ndarray:
     """:func:`simulator.solvers.selection._near_max` within each run's pairs (``among``:
     ``None`` for all of them)."""
     masked = values if among is None else np.where(among, values, -np.inf)
-    top = np.maximum.reduceat(masked, starts)[seg]
+    top = np.maximum.reduceat(masked, starts)  # per run, then each pair's run's
     with np.errstate(invalid="ignore"):
-        near = masked >= top - TIE_RTOL * np.maximum(1.0, np.abs(top))
-    near = np.where(np.isneginf(top), np.isneginf(values), near)
+        near = masked >= (top - TIE_RTOL * np.maximum(1.0, np.abs(top)))[seg]
+    lost = np.isneginf(top)
+    if lost.any():
+        near = np.where(lost[seg], np.isneginf(values), near)
     return near if among is None else among & near
 
 

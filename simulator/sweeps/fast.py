@@ -80,6 +80,9 @@ class SweepModel:
     labels: tuple[np.ndarray, ...] = field(repr=False)  # per issue, each level as shown
     #: the structure of each kind of batch (which terms its runs change), found on first use
     structures: dict = field(default_factory=dict, repr=False)
+    #: ``(party, issues)`` -> the party's sum of those issues' terms for every feasible
+    #: outcome, added in order (:func:`~simulator.sweeps.tables.exact_utilities`' partial)
+    partials: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, model: Model, concepts=CONCEPTS, max_outcomes: int = MAX_OUTCOMES):

@@ -232,6 +232,11 @@ def _local_client(workers: int):
     gives freed memory back to the system at once, and the many short-lived numpy arrays of
     a batch are mapped and faulted in again and again (a quarter more time per batch on a
     2-core machine). These workers keep up to :data:`KEEP_FREED` bytes instead.
+
+    Nor do they run Dask's statistical profiler: every 10 ms it takes the interpreter's lock
+    from the thread solving a batch, which drops it at each of a batch's thousands of numpy
+    calls; with it, a worker solved the Ukraine baseline's runs 15-30% slower than the
+    client process (``benchmarks/bench_sweep.py``).
     """
     import logging
 
@@ -240,14 +245,28 @@ def _local_client(workers: int):
 
     environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {})}
     environ["MALLOC_TRIM_THRESHOLD_"] = KEEP_FREED
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+    settings = {
+        "distributed.nanny.pre-spawn-environ": environ,
+        "distributed.worker.profile.enabled": False,
+    }
+    # a nanny takes a variable of this process's environment over its setting, and each
+    # one started here before (a cluster of the user's own) left Dask's value there
+    before = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+    os.environ["MALLOC_TRIM_THRESHOLD_"] = str(KEEP_FREED)
+    try:
+        with dask.config.set(settings):
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+    finally:
+        if before is None:
+            os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        else:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = before
     try:
         with Client(cluster) as client:
             yield client

@@ -130,6 +130,8 @@ def exact_utilities(
     *,
     grid: bool = False,
     rounded: bool = True,
+    levels: dict[int, np.ndarray] | None = None,
+    partial: dict[tuple[int, tuple[int, ...]], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Party ``j``'s utilities of outcomes ``rows``, computed as :func:`simulator.analyze`
     computes them (``rounded=False``: the sum before the cap and the rounding).
@@ -143,18 +145,35 @@ def exact_utilities(
         column for each run (:attr:`Bound.changed`); the other issues keep their column.
     runs : the run (row of the ``changed`` tables) of each outcome of ``rows``.
     grid : every run of ``runs`` with every outcome of ``rows`` instead: ``(runs, rows)``.
+    levels : issue index -> ``columns[k][rows]``, filled as they are gathered and reused:
+        pass the same dict for several parties' utilities of the same ``rows``.
+    partial : ``(j, issues)`` -> party ``j``'s sum of the terms of ``issues`` (in order) for
+        every outcome of ``columns``, filled as needed: the issues before the first one
+        ``changed`` add the same floats in every run, and are gathered as one sum. Pass the
+        same dict for the same ``t`` and ``columns``.
     """
     changed = changed or {}
     mine = t.issues_of(j)
     if grid:
         return _grid_utilities(t, j, columns, rows, changed, runs, rounded)
     n = len(rows)
-    level, at, term = np.empty(n, dtype=np.intp), np.empty(n, dtype=np.intp), np.empty(n)
+    levels = {} if levels is None else levels
+    at, term = np.empty(n, dtype=np.intp), np.empty(n)
     parts = []
     for issues in ([k for k in mine if k < t.split], [k for k in mine if k >= t.split]):
         total = np.zeros(n)
+        if partial is not None:  # the terms before the first changed one: one sum
+            same = next((i for i, k in enumerate(issues) if k in changed), len(issues))
+            if same > 1:
+                key = (j, tuple(issues[:same]))
+                if key not in partial:
+                    partial[key] = exact_partial(t, j, columns, key[1])
+                np.take(partial[key], rows, out=total)
+                issues = issues[same:]
         for k in issues:  # total + term, issue by issue, in place
-            np.take(columns[k], rows, out=level)
+            level = levels.get(k)
+            if level is None:
+                level = levels[k] = np.take(columns[k], rows)
             table = changed.get(k)
             if table is None:
                 np.take(t.columns[(j, k)], level, out=term)
@@ -165,6 +184,15 @@ def exact_utilities(
             total += term
         parts.append(total)
     return _finish(t, j, parts, rows, rounded)
+
+
+def exact_partial(t: Terms, j: int, columns: np.ndarray, issues: Sequence[int]) -> np.ndarray:
+    """Party ``j``'s sum of its terms of ``issues`` for every outcome of ``columns``, added
+    in order from zero as :func:`exact_utilities` adds them."""
+    total = np.zeros(columns.shape[1])
+    for k in issues:
+        total += t.columns[(j, k)][columns[k]]
+    return total
 
 
 def _grid_utilities(t: Terms, j: int, columns, rows, changed, runs, rounded: bool):

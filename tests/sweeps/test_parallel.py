@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -121,3 +122,25 @@ def test_batches_are_solved_in_jobs_and_stored_one_by_one():
     assert [[len(b) for b in job] for job in _jobs(batches, 5)] == [[3, 3], [3, 2]]
     assert [[len(b) for b in job] for job in _jobs(batches, 1)] == [[3], [3], [3], [2]]
     assert _jobs([], 5) == []
+
+
+def test_the_local_cluster_keeps_freed_memory_and_runs_no_profiler(monkeypatch):
+    from simulator.sweeps.parallel import KEEP_FREED, _local_client
+
+    def settings():
+        import os
+
+        import dask
+
+        return (
+            dask.config.get("distributed.worker.profile.enabled"),
+            os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+        )
+
+    # as a cluster of Dask's defaults started in this process before leaves it
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    with _local_client(1) as client:
+        client.wait_for_workers(1, timeout=120)
+        got = list(client.run(settings).values())
+    assert got == [(False, str(KEEP_FREED))]
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "65536"  # this process's, as it was
