@@ -14,7 +14,9 @@ Where the batches run:
 
 Runs are solved many at once (:mod:`simulator.sweeps.batch`): consecutive batches are
 grouped into *jobs* of about :data:`JOB_RUNS` runs (fewer on a cluster when a sweep is small,
-so that every worker gets two), each solved in one call -- one Dask task -- and its
+so that every worker gets one: a task costs a worker 15-30 ms of round trip on a 2-core
+machine, more than the overlap of a second one gains), each solved in one call -- one Dask
+task -- and its
 records then stored batch by batch. The compiled model is sent to the workers once
 (``client.scatter(..., broadcast=True)``); jobs are submitted a few at a time per worker,
 travel back as compact columns (:func:`~simulator.sweeps.api.run_packed`) and are stored in
@@ -305,7 +307,7 @@ def _on_client(client, model: SweepModel, batches, counter) -> int:
     if not batches:
         return n
     total = sum(len(b) for b in batches)
-    jobs = _jobs(batches, max(1, min(JOB_RUNS, total // (2 * n))))
+    jobs = _jobs(batches, max(1, min(JOB_RUNS, -(-total // n))))
     # a key of its own (hash=False): a key from the model's contents would be the key of
     # an earlier sweep of the same model, whose release could delete the data under this one
     shared = client.scatter(model, broadcast=True, hash=False)
