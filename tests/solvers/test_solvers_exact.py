@@ -181,23 +181,30 @@ def test_the_screen_keeps_points_better_in_a_later_column():
     assert np.flatnonzero(pareto_mask(points)).tolist() == [97, 98]
 
 
-def _wide_points(seed: int) -> np.ndarray:
-    """Points of 260 columns (beyond moocore's 255): 40 random ones, each also worsened in
-    one column, plus exact duplicates."""
+def _wide_points(seed: int, n: int = 40) -> np.ndarray:
+    """Points of 260 columns (beyond moocore's 255): ``n`` random ones, each also worsened
+    in one column, plus 5 exact duplicates."""
     rng = np.random.default_rng(seed)
-    base = rng.random((40, 260))
+    base = rng.random((n, 260))
     worse = base.copy()
-    worse[np.arange(40), rng.integers(0, 260, 40)] -= 0.5
-    return np.vstack([base, worse, base[:5]])[rng.permutation(85)]
+    worse[np.arange(n), rng.integers(0, 260, n)] -= 0.5
+    return np.vstack([base, worse, base[:5]])[rng.permutation(2 * n + 5)]
 
 
-@pytest.mark.parametrize(("block", "pairs"), [(1024, 1 << 22), (4, 7)])
-def test_pareto_mask_beyond_moocore_equals_brute_force(monkeypatch, block, pairs):
-    monkeypatch.setattr(pareto, "_BLOCK", block)  # small blocks and batches: every loop runs
+@pytest.mark.parametrize(
+    ("block", "pairs", "n"),
+    [
+        (1024, 1 << 22, 40),
+        (4, 7, 40),  # small blocks and batches: every loop runs
+        (512, 1 << 12, 300),  # blocks of more rows than columns, cut into batches
+    ],
+)
+def test_pareto_mask_beyond_moocore_equals_brute_force(monkeypatch, block, pairs, n):
+    monkeypatch.setattr(pareto, "_BLOCK", block)
     monkeypatch.setattr(pareto, "_PAIRS", pairs)
-    points = _wide_points(seed=block)
+    points = _wide_points(seed=block, n=n)
     expected = _brute_force(points)
-    assert expected.sum() == 45  # the 40 originals and 5 duplicates
+    assert expected.sum() == n + 5  # the originals and 5 duplicates
     assert pareto_mask(points).tolist() == expected.tolist()
 
 
