@@ -709,7 +709,7 @@ class _Flags:
         self.h, self.magnitude = batch.approximate(runs, coords, ws)
         # the gains the same in every run (a row): their sum, product and minimum are
         # taken once, on the row, before the whole chunk's
-        self.full = [h for h in self.h if h.shape[0] > 1]
+        self.full = [a for a, h in enumerate(self.h) if h.shape[0] > 1]
         self.rows = [a for a, h in enumerate(self.h) if h.shape[0] == 1]
         self.e = batch.eps[runs]
         self.worst = _row_min(self.h, ws["worst"])
@@ -754,7 +754,7 @@ class _Flags:
         :meth:`pairs` allows for their rounding)."""
         parts = self.h
         if len(self.rows) > 1:
-            parts = [*self.full, _row_sums([self.h[a] for a in self.rows])]
+            parts = [*(self.h[a] for a in self.full), _row_sums([self.h[a] for a in self.rows])]
         sums = self.ws["sums"]
         np.copyto(sums, self.pen)  # -0.0 + x is x: the same sums where acceptable
         for x in parts:
@@ -799,7 +799,7 @@ class _Flags:
         row = None
         for a in self.rows:
             row = self.h[a] if row is None else row * self.h[a]
-        factors = [*self.full, row] if row is not None else self.full
+        factors = [self.h[a] for a in self.full] + ([row] if row is not None else [])
         np.add(factors[0], self.pen, out=product)
         for f in factors[1:]:
             product *= f
@@ -821,16 +821,15 @@ class _Flags:
         rhs -= 16 * len(self.h) * _U * (1.0 + np.abs(rhs) + (k * (p + e)).sum(axis=1))
         # sum_j k_j h_j: the rows' terms as one product of matrices
         term = ws["term"]
-        full = [a for a, h in enumerate(self.h) if h.shape[0] > 1]
         if len(self.rows) > 1:
             rows = np.concatenate([self.h[a] for a in self.rows])
             lin = np.matmul(k[:, self.rows], rows, out=product)
-            lin += self.pen
+            rest = self.full
         else:
-            full, first = list(range(1, len(self.h))), self.h[0]
-            lin = np.multiply(first, k[:, :1], out=product)
-            lin += self.pen
-        for a in full:
+            lin = np.multiply(self.h[0], k[:, :1], out=product)
+            rest = list(range(1, len(self.h)))
+        lin += self.pen
+        for a in rest:
             np.multiply(self.h[a], k[:, a : a + 1], out=term)
             lin += term
         self._keep(lin, np.where(runs, rhs, np.inf))

@@ -16,13 +16,13 @@ Runs are solved many at once (:mod:`simulator.sweeps.batch`): consecutive batche
 grouped into *jobs* of about :data:`JOB_RUNS` runs (fewer on a cluster when a sweep is small,
 so that every worker gets one: a task costs a worker 15-30 ms of round trip on a 2-core
 machine, more than the overlap of a second one gains), each solved in one call -- one Dask
-task -- and its
-records then stored batch by batch. The compiled model is sent to the workers once
-(``client.scatter(..., broadcast=True)``); jobs are submitted a few at a time per worker,
-travel back as compact columns (:func:`~simulator.sweeps.api.run_packed`) and are stored in
-the order they finish, each batch a :class:`~simulator.sweeps.records.RecordBatch` (columns,
-turned into dicts only if the store reads them so). Each run depends only on its
-parameters, so the rows are the same whatever the number of workers.
+task -- and its records then stored batch by batch. The compiled model is sent to the
+workers once (``client.scatter(..., broadcast=True)``); jobs are submitted a few at a time
+per worker, travel back as compact columns (:func:`~simulator.sweeps.api.run_packed`) and
+are stored in the order they finish, each batch a
+:class:`~simulator.sweeps.records.RecordBatch` (columns, turned into dicts only if the store
+reads them so). Each run depends only on its parameters, so the rows are the same whatever
+the number of workers.
 """
 
 from __future__ import annotations

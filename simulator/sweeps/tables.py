@@ -167,7 +167,7 @@ def exact_utilities(
             if same > 1:
                 key = (j, tuple(issues[:same]))
                 if key not in partial:
-                    partial[key] = exact_partial(t, j, columns, key[1])
+                    partial[key] = _exact_partial(t, j, columns, key[1])
                 np.take(partial[key], rows, out=total)
                 issues = issues[same:]
         for k in issues:  # total + term, issue by issue, in place
@@ -186,7 +186,7 @@ def exact_utilities(
     return _finish(t, j, parts, rows, rounded)
 
 
-def exact_partial(t: Terms, j: int, columns: np.ndarray, issues: Sequence[int]) -> np.ndarray:
+def _exact_partial(t: Terms, j: int, columns: np.ndarray, issues: Sequence[int]) -> np.ndarray:
     """Party ``j``'s sum of its terms of ``issues`` for every outcome of ``columns``, added
     in order from zero as :func:`exact_utilities` adds them."""
     total = np.zeros(columns.shape[1])
