@@ -18,7 +18,10 @@ signatory's red lines; "acceptable" adds every signatory's ``gain >= -ACCEPT_ATO
   the MIP gaps and the feasibility tolerance set on HiGHS, below which the cuts cannot
   tighten), when the relaxation returns an outcome already cut (no cut can tighten it
   further), or after ``NASH_ROUNDS`` rounds. It never fails: the result carries its proven
-  gap.
+  gap. A tangent is finite at a gain of 0, so the relaxation could prefer an outcome that
+  leaves a signatory of small power nothing (product 0) to every outcome with a positive
+  product; while some acceptable outcome gives every active signatory at least ``STRICT``
+  (1e-8, ten times the feasibility tolerance), the search is confined to those.
 
 Every :class:`Pick` says how close it is: ``tolerance``, the distance from its objective to
 the proven upper bound on the optimum (at least the solver's tolerance). The tie-breaking
@@ -45,7 +48,13 @@ import numpy as np
 
 from simulator.solvers.lottery import ZERO_GAIN
 from simulator.solvers.milp.formulation import Formulation
-from simulator.solvers.milp.program import FEAS_TOL, Program, Solved, solver_tolerance
+from simulator.solvers.milp.program import (
+    FEAS_TOL,
+    STRICT,
+    Program,
+    Solved,
+    solver_tolerance,
+)
 
 __all__ = [
     "NASH_ROUNDS",
@@ -356,6 +365,8 @@ def nash(
     :func:`~simulator.solvers.milp.program.solver_tolerance`): about 3e-9 when the outer
     approximation converges, more if it stopped after ``NASH_ROUNDS`` rounds. It never
     raises for want of convergence (see the module docstring for the stopping rule).
+    Outcomes leaving an active signatory a gain below ``STRICT`` (1e-8) are considered only
+    when no acceptable outcome gives each at least that (a product of 0 must not win).
     """
     if ideal is None:
         ideal = ideal_gains(f)
@@ -371,11 +382,15 @@ def nash(
         i: list(np.geomspace(ideal[i] * 1e-6, ideal[i], 12)) for i in active
     }
 
+    positive = True  # every active gain at least STRICT, while some outcome allows it
+
     def build(floor: float | None) -> tuple[Program, dict[int, int]]:
         prog = _program(f, accept=True)
         ell = {i: prog.column(hi=float(np.log(ideal[i])) + 1.0) for i in active}
         for i in active:
             a, c = prog.gain(i)
+            if positive:
+                prog.row(a, STRICT - c, np.inf)
             for pt in cuts[i]:  # l_i - g_i / pt <= log pt - 1
                 coefs = np.zeros(prog.width)
                 coefs[: f.n] = -a / pt
@@ -412,6 +427,11 @@ def nash(
         for i in active:
             obj[ell[i]] = w[i]
         res = prog.maximise(obj)
+        if res is None and positive:
+            # no acceptable outcome gives every active signatory STRICT or more: every
+            # product is zero or below the solver's resolution; search without the rows
+            positive = False
+            continue
         if res is None:
             return None
         bound = min(bound, res.bound)  # each relaxation's bound is a bound on the optimum

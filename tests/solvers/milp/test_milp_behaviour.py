@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from simulator import compile_model, load
+from simulator.analysis import analyze
 from simulator.analysis_milp import analyze_milp
 from simulator.errors import SolverError
 from simulator.model import (
@@ -453,3 +454,34 @@ def _ideal_on_a_lattice(ideal: float, integer: bool) -> Model:
 @pytest.mark.parametrize("integer", [False, True])
 def test_an_ideal_value_on_a_lattice_agrees_with_enumeration(ideal, integer):
     check_methods_agree(_ideal_on_a_lattice(ideal, integer), skip_known_bugs=False)
+
+
+@pytest.mark.parametrize("power", [0.109375, 0.05, 0.01, 0.5])
+@pytest.mark.parametrize("small", [0.01, 1e-4])
+def test_nash_never_picks_a_zero_gain_when_a_positive_product_exists(power, small):
+    # p1 gains only at i1 = o0 (p2 then gets ``small``); p2's best outcome leaves p1 at 0.
+    # A tangent cut is finite at a gain of 0, so with p1's power small the relaxation liked
+    # p2's best (found by hypothesis: MILP Nash -inf where enumeration has -4.29). The
+    # answer is the only outcome with a positive product, whatever the powers.
+    i1 = DiscreteIssue("i1", ("o0", "o1"))
+    i2 = DiscreteIssue("i2", ("o0", "o1", "o2", "o3"))
+    p0 = Party("p0", 0.0, {}, {})  # no utility: not a signatory
+    p1 = Party(
+        "p1", 0.0, {"i1": 1.0}, {"i1": TableValue((0.25, 0.0))}, power=power, normalise=False
+    )
+    p2 = Party(
+        "p2",
+        0.0,
+        {"i1": 1.0 - small, "i2": small},
+        {"i1": TableValue((0.0, 1.0)), "i2": TableValue((0.0, 0.0, 0.0, 1.0))},
+        normalise=False,
+    )
+    model = compile_model([i1, i2], [p0, p1, p2], signatories=("p1", "p2"))
+    want = {"i1": "o0", "i2": "o3"}
+    w = np.array([power, 1.0]) / (power + 1.0)
+    value = float(w @ np.log([0.25, small]))
+    for method in ("enumerate", "milp"):
+        got = analyze(model, ["nash"], method=method).solutions["nash"]
+        assert got.outcome == want, method
+        assert got.objective == pytest.approx(value, rel=1e-9), method
+    check_methods_agree(model, skip_known_bugs=False, check_frontier=True)
