@@ -98,7 +98,12 @@ TESTS: dict[str, list[str]] = {
     "simulator/solvers": [*_EXACT, *_ANALYSIS],
     "simulator/solvers/near.py": ["tests/solvers/test_solvers_exact.py", "tests/test_sharpness.py"],
     "simulator/solvers/zone.py": [*_EXACT, *_ANALYSIS, "tests/test_chunking.py"],
-    "simulator/solvers/pareto.py": [*_EXACT, *_ANALYSIS, "tests/test_chunking.py"],
+    "simulator/solvers/pareto.py": [
+        *_EXACT,
+        *_ANALYSIS,
+        "tests/test_chunking.py",
+        "tests/solvers/test_pareto.py",
+    ],
     "simulator/solvers/count.py": [
         "tests/solvers/test_count_exact.py",
         "tests/solvers/test_solvers_exact.py",

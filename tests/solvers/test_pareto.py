@@ -77,3 +77,39 @@ def test_a_row_dominated_by_less_than_the_margin_is_kept():
     g = np.array([[1.0, 0.0], [0.5, 0.5], [0.5 - 1e-13, 0.5], [0.4, 0.4]])
     assert efficient_parts(g, MARGIN).tolist() == [True, True, True, False]
     assert pareto_mask(g).tolist() == [True, True, False, False]
+
+
+def _at_distance(points, d2, target, tol, w):
+    """The first coordinate ``d1`` (searched ulp by ulp) whose row ``(d1, d2)`` projects to
+    exactly ``target`` plus ``tol`` (tol > 0) or minus it (tol < 0)."""
+    d1 = target + tol - d2 * w[1]
+    for k in range(-64, 65):
+        row = np.array([d1 + k * 2.0**-53, d2])
+        if (np.vstack([points, row]) @ w)[-1] - target == tol:
+            return row
+    raise AssertionError("no row at that exact distance")  # pragma: no cover
+
+
+def test_the_projection_window_is_closed_at_both_ends():
+    # "twice that is accepted": a dominated row whose projection lies exactly 2 margin sum(w)
+    # from a frontier row's, above it or below it, is kept; one ulp farther, it is dropped.
+    # The margin is chosen so that window is a power of two, which the sums hit exactly.
+    w = 1.0 + (np.arange(2) * 0.6180339887498949) % 1.0
+    margin = 1.8213558733468301e-07
+    tol = 2.0 * margin * float(w.sum())
+    assert tol == 2.0**-20
+    front = np.array([[1.0, 1.0], [2.0, 0.0]])  # projections 2.618... and 2
+    high, low = front @ w
+    above_low = _at_distance(front, 0.7, low, tol, w)  # dominated by (1, 1)
+    below_high = _at_distance(front, 1.0, high, -tol, w)  # dominated by (1, 1)
+    for row in (above_low, below_high):
+        g = np.vstack([front, row])
+        assert pareto_mask(g).tolist() == [True, True, False]
+        assert efficient_parts(g, margin).tolist() == [True, True, True], row
+    for row, sign, target in ((above_low, 1.0, low), (below_high, -1.0, high)):
+        farther = row.copy()
+        while abs((np.vstack([front, farther]) @ w)[-1] - target) <= tol:  # the next float
+            farther[0] += sign * 2.0**-53
+        g = np.vstack([front, farther])
+        assert pareto_mask(g).tolist() == [True, True, False]
+        assert efficient_parts(g, margin).tolist() == [True, True, False], farther

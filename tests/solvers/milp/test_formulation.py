@@ -154,3 +154,30 @@ def test_refuse_excludes_a_gain_of_exactly_zero():
     prog.accept(1)
     res = prog.maximise(f.utility[0])
     assert f.decode(res.x)["deal"] == "c"  # accept() keeps it
+
+
+@pytest.mark.parametrize("v", [0.0, 0.3, 1.0, 7.25, 1e3])
+@pytest.mark.parametrize("on_grid", [False, True])
+def test_a_condition_on_a_one_point_issue_holds_exactly_as_enumeration_says(v, on_grid):
+    # an issue of one value v (low == high) and a red line on it: at the bound's tolerance
+    # (low = v + BOUND_ATOL, high = v - BOUND_ATOL) it holds, one more tolerance past it
+    # it does not; the MILP must say what enumeration says, at both ends
+    deal = DiscreteIssue("deal", ("a", "b"))
+    x = ContinuousIssue("x", v, v, 1)
+
+    def feasible(red):
+        p = Party("p", 0.0, {"deal": 1.0}, {"deal": TableValue((1.0, 0.0))}, red_lines=(red,))
+        q = Party("q", 0.0, {"deal": 1.0}, {"deal": TableValue((0.0, 1.0))})
+        model = compile_model([deal, x], [p, q])
+        enumerated = bool((model.red_line_breaks(model.space.levels(0, 2)) == 0).any())
+        res = Program(formulate(model, on_grid=on_grid), (0,)).maximise(np.zeros(0))
+        return res is not None, enumerated
+
+    for red, holds in (
+        (Condition("x", low=v + BOUND_ATOL), v >= (v + BOUND_ATOL) - BOUND_ATOL),
+        (Condition("x", high=v - BOUND_ATOL), v <= (v - BOUND_ATOL) + BOUND_ATOL),
+        (Condition("x", low=v + 3 * BOUND_ATOL), False),
+        (Condition("x", high=v - 3 * BOUND_ATOL), False),
+        (Condition("x", low=v, high=v), True),
+    ):
+        assert feasible(red) == (holds, holds), (red, v)
