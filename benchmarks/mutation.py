@@ -97,7 +97,12 @@ _EXACT = [
 TESTS: dict[str, list[str]] = {
     "simulator/solvers": [*_EXACT, *_ANALYSIS],
     "simulator/solvers/near.py": ["tests/solvers/test_solvers_exact.py", "tests/test_sharpness.py"],
-    "simulator/solvers/zone.py": [*_EXACT, *_ANALYSIS, "tests/test_chunking.py"],
+    "simulator/solvers/zone.py": [
+        *_EXACT,
+        *_ANALYSIS,
+        "tests/test_chunking.py",
+        "tests/solvers/test_zone.py",
+    ],
     "simulator/solvers/pareto.py": [
         *_EXACT,
         *_ANALYSIS,

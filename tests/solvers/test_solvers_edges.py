@@ -95,6 +95,26 @@ def test_newton_drops_a_row_whose_probability_falls_below_the_threshold():
     assert lam[1] > 0.0
 
 
+@pytest.mark.parametrize(
+    "start, w",
+    [
+        ((0.125, 0.25, 0.625), (0.25, 0.75)),
+        ((1 / 13, 6 / 13, 6 / 13), (0.25, 0.75)),
+        ((1 / 18, 6 / 18, 11 / 18), (0.5, 0.5)),
+        ((1 / 9, 7 / 9, 1 / 9), (0.5, 0.5)),
+    ],
+)
+def test_newton_on_a_support_with_a_midpoint_row_reaches_the_optimum(start, w):
+    # (0.5, 0.5) is the midpoint of (1, 0) and (0, 1): moving mass between it and them
+    # changes nothing, and Newton's minimal-norm step leaves its probability exactly as it
+    # is (a step entry of exactly 0, which must not stop the search). The hull is the
+    # segment x1 + x2 = 1, where sum w_i log x_i peaks at x = w.
+    pts = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    lam = _newton_on_support(pts, np.array(w), np.array(start))
+    assert lam.sum() == pytest.approx(1.0, abs=1e-15) and (lam >= 0).all()
+    assert lam @ pts == pytest.approx(w, abs=1e-12)
+
+
 # -- zone: which red line blocks ---------------------------------------------------------------
 
 
