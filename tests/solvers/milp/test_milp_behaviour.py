@@ -485,3 +485,21 @@ def test_nash_never_picks_a_zero_gain_when_a_positive_product_exists(power, smal
         assert got.outcome == want, method
         assert got.objective == pytest.approx(value, rel=1e-9), method
     check_methods_agree(model, skip_known_bugs=False, check_frontier=True)
+
+
+@pytest.mark.parametrize("third", [0.0, 0.5])
+def test_nash_when_every_product_is_zero_is_exact(third):
+    # p gains only at a, q only at b (and at c, p gets ``third`` while q gets nothing): both
+    # can gain, yet every acceptable outcome leaves one of them nothing. Every product is 0,
+    # so the answer is exact (tolerance 0, not an unproven infinity), and the tie goes as in
+    # enumeration: the largest sum of gains, then the first outcome.
+    d = DiscreteIssue("d", ("a", "b", "c"))
+    p = Party("p", 0.0, {"d": 1.0}, {"d": TableValue((1.0, 0.0, third))}, normalise=False)
+    q = Party("q", 0.0, {"d": 1.0}, {"d": TableValue((0.0, 1.0, 0.0))}, normalise=False)
+    model = compile_model([d], [p, q])
+    enumerated = analyze(model, ["nash"]).solutions["nash"]
+    for method in ("milp", "milp_grid"):
+        got = analyze_milp(model, ["nash"], on_grid=method == "milp_grid").solutions["nash"]
+        assert got.outcome == enumerated.outcome == {"d": "a"}
+        assert got.objective == enumerated.objective == -np.inf
+        assert got.tolerance == 0.0
