@@ -62,7 +62,7 @@ class Mixture:
 
 
 def _mixture(rows: np.ndarray, lam: np.ndarray, gains: np.ndarray, gap: float) -> Mixture:
-    keep = lam > _DROP
+    keep = lam >= _DROP
     rows, lam = rows[keep], lam[keep] / lam[keep].sum()
     order = np.argsort(rows)
     rows, lam = rows[order], lam[order]

@@ -11,7 +11,7 @@ import pytest
 
 from simulator import analyze, compile_model
 from simulator.model import Condition, DiscreteIssue, Party, TableValue
-from simulator.solvers.lottery import _newton_on_support, nash_lottery
+from simulator.solvers.lottery import _DROP, _mixture, _newton_on_support, nash_lottery
 from simulator.solvers.selection import TIE_RTOL, choose
 from simulator.solvers.utilitarian import utilitarian
 from simulator.solvers.zone import ZoneScan, finish
@@ -93,6 +93,17 @@ def test_newton_drops_a_row_whose_probability_falls_below_the_threshold():
     pts = np.array([[1.0, 0.0], [0.2, 0.2]])
     lam = _newton_on_support(pts, w, np.array([1.0 - 1e-13, 1e-13]))
     assert lam[1] > 0.0
+
+
+def test_a_reported_mixture_drops_probabilities_below_the_threshold_only():
+    # _DROP: "probabilities below this are dropped" -- as Newton drops them; one exactly at
+    # it stays (and the rest are renormalised)
+    gains = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    at = _mixture(np.arange(3), np.array([0.5, 0.5 - _DROP, _DROP]), gains, 0.0)
+    assert at.rows.tolist() == [0, 1, 2] and at.probabilities[2] == _DROP
+    below = np.nextafter(_DROP, 0.0)
+    cut = _mixture(np.arange(3), np.array([0.5, 0.5 - below, below]), gains, 0.0)
+    assert cut.rows.tolist() == [0, 1] and cut.probabilities.sum() == 1.0
 
 
 @pytest.mark.parametrize(

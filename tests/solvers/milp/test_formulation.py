@@ -181,3 +181,59 @@ def test_a_condition_on_a_one_point_issue_holds_exactly_as_enumeration_says(v, o
         (Condition("x", low=v, high=v), True),
     ):
         assert feasible(red) == (holds, holds), (red, v)
+
+
+def _one_point_rules_model(kind: str, holds: bool) -> object:
+    # x has one value, 2.0: a condition on it is a constant (true for x >= 1, false for
+    # x <= 1), which the MILP carries as the constant of its indicator. Each ``kind`` puts
+    # such a constant where it changes the answer: an implication's antecedent or
+    # consequent (a constraint, or a red line the open zone's analysis asks about: would
+    # breaking it add outcomes?), or one condition of an interaction's bonus (which q's
+    # reservation blocks depends on whether the bonus is paid).
+    from simulator.model import Implication
+
+    deal = DiscreteIssue("deal", ("a", "b", "c"))
+    x = ContinuousIssue("x", 2.0, 2.0, 1)
+    on_x = Condition("x", low=1.0) if holds else Condition("x", high=1.0)
+    p_values = TableValue((0.35, 0.4, 1.0))  # p accepts everything, q a and b
+    q_values = TableValue((1.0, 0.6, 0.0))
+    constraints, p_red, q_bonus = (), (), ()
+    if kind == "antecedent":
+        constraints = (Implication(on_x, Condition("deal", ("a",))),)
+    elif kind == "consequent":
+        constraints = (Implication(Condition("deal", ("c",)), on_x),)
+    elif kind == "red line antecedent":
+        p_red = (Implication(on_x, Condition("deal", ("b", "c"))),)
+    elif kind == "red line consequent":
+        p_red = (Implication(Condition("deal", ("a",)), on_x),)
+    else:  # q's bonus at b when the condition on x holds: without it q refuses b
+        p_values, q_values = TableValue((0.5, 1.0, 0.0)), TableValue((1.0, 0.0, 0.0))
+        q_bonus = (Interaction((on_x, Condition("deal", ("b",))), 0.9),)
+    p = Party("p", 0.3, {"deal": 1.0}, {"deal": p_values}, red_lines=p_red, normalise=False)
+    q = Party("q", 0.3, {"deal": 1.0}, {"deal": q_values}, interactions=q_bonus, normalise=False)
+    return compile_model([deal, x], [p, q], constraints)
+
+
+@pytest.mark.parametrize("holds", [True, False])
+@pytest.mark.parametrize(
+    "kind",
+    ["antecedent", "consequent", "red line antecedent", "red line consequent", "interaction"],
+)
+def test_rules_on_a_one_point_issue_agree_with_enumeration(kind, holds):
+    from simulator import analyze
+    from simulator.analysis_milp import analyze_milp
+    from tests.solvers.milp.test_methods_agree import check_methods_agree
+
+    model = _one_point_rules_model(kind, holds)
+    check_methods_agree(model, skip_known_bugs=False, check_frontier=True)
+    # off the grid too: the same zone, Nash outcome and blocking red lines
+    en = analyze(model, ["nash"])
+    mi = analyze_milp(model, ["nash"])
+    assert mi.zone.exists == en.zone.exists and mi.zone.count == en.zone.count
+
+    def blockers(zone):
+        return sorted((b.party, b.kind, b.line) for b in zone.blocking)
+
+    assert blockers(mi.zone) == blockers(en.zone)
+    if en.zone.exists:
+        assert mi.solutions["nash"].outcome == en.solutions["nash"].outcome
