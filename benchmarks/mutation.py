@@ -384,6 +384,13 @@ EQUIVALENT: dict[str, str] = {
     "pareto-0dff65c5": "efficient_parts' weights from k * 1.618... % 1 for k * 0.618... % 1: "
     "the integer part drops, so the weights agree to rounding; any positive weights give "
     "the same projection test (the tolerance scales with their sum)",
+    # seed 9494, reviewed after the run (no test written first)
+    "analysis-09eaceb0": "_Front.empty with a counts array of one zero: _merge reads the "
+    "front's counts only after testing front.indices.size (0 here), and the result indexes "
+    "them by argsort(indices), empty, so a closed zone's frontier is the same",
+    "analysis-44c2cc4c": "_Front.empty with a utilities array of one row: read only after "
+    "front.indices.size is tested, or indexed by argsort(indices) (empty): shape (0, p) "
+    "either way",
 }
 
 #: Calls whose arguments are messages, progress reports or declarations, not behaviour.

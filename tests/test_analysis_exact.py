@@ -235,7 +235,11 @@ def test_a_milp_failure_is_raised_under_milp_and_enumerated_under_auto(monkeypat
     result = analyze(model, method="auto")
     assert result.method == "enumerate"
     assert result.solutions["nash"].index == analyze(model).solutions["nash"].index
-    # ... unless the space is too large to enumerate
+    # ... unless the space is too large to enumerate: a space of exactly max_outcomes is not
+    n = model.space.count
+    assert analyze(model, method="auto", max_outcomes=n).method == "enumerate"
+    with pytest.raises(SolverError):
+        analyze(model, method="auto", max_outcomes=n - 1)
     with pytest.raises(SolverError):
         analyze(model, method="auto", max_outcomes=3)
 

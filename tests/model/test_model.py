@@ -93,6 +93,31 @@ def test_weights_as_given_and_a_cap():
     np.testing.assert_array_equal(blocks, u)
 
 
+@pytest.mark.parametrize("chunk_size", [1, 3, 100])
+def test_evaluated_yields_each_chunks_levels_unless_told_not_to(chunk_size):
+    d = DiscreteIssue("d", ("a", "b", "c"))
+    e = DiscreteIssue("e", ("x", "y"))
+    p = Party(
+        "p",
+        0.0,
+        {"d": 1.0, "e": 1.0},
+        {"d": TableValue((1.0, 0.5, 0.0)), "e": TableValue((0.0, 1.0))},
+    )
+    q = Party("q", 0.0, {"d": 1.0}, {"d": TableValue((0.0, 0.5, 1.0))})
+    m = compile_model([d, e], [p, q])
+    chunks = list(m.evaluated(chunk_size))  # levels by default
+    ends = [start + u.shape[0] for start, _, u in chunks]  # contiguous, covering the space
+    assert [start for start, _, _ in chunks] == [0, *ends[:-1]] and ends[-1] == 6
+    for start, levels, u in chunks:
+        np.testing.assert_array_equal(levels, m.space.levels(start, start + u.shape[0]))
+        np.testing.assert_array_equal(u, m.utilities(levels))
+    bare = list(m.evaluated(chunk_size, levels=False))  # no interactions: none built
+    assert all(levels is None for _, levels, _ in bare)
+    np.testing.assert_array_equal(
+        np.vstack([u for _, _, u in bare]), np.vstack([u for _, _, u in chunks])
+    )
+
+
 def test_a_party_of_interactions_alone():
     """No weighted issue: the utility is the bonuses (GENIUS's non-linear profiles)."""
     x = ContinuousIssue("x", 0, 3, grid=4, integer=True)
