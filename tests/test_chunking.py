@@ -254,3 +254,35 @@ def test_blocks_ignore_a_chunk_size_below_the_block():
     with block(1):  # the last issue alone exceeds the block: plain ranges of chunk_size
         starts = [s for s, _, _ in space.blocks(7)]
     assert starts == list(range(0, 120, 7))
+
+
+def test_frontier_by_parts_keeps_a_part_lost_only_to_rounding_at_a_large_scale():
+    # p's utilities are about 1e9 (weights as given): at b, its lead part is 2e-8 short of
+    # a's, less than half the spacing of floats near 1e9 (1.2e-7), so (a, x) and (b, x)
+    # have the same utilities: one frontier vector of two outcomes. The parts filter must
+    # keep b's part: its margin scales with the utilities (1e-9 times 1e9), not 1e-9.
+    lead = DiscreteIssue("lead", ("a", "b"))
+    trail = DiscreteIssue("trail", ("x", "y"))
+    p = Party(
+        "p",
+        0.0,
+        {"lead": 1.0, "trail": 1e9},
+        {"lead": TableValue((0.5, 0.5 - 2e-8)), "trail": TableValue((1.0, 0.0))},
+        normalise=False,
+    )
+    q = Party(
+        "q",
+        0.0,
+        {"lead": 1.0, "trail": 1.0},
+        {"lead": TableValue((0.5, 0.5)), "trail": TableValue((0.0, 1.0))},
+        normalise=False,
+    )
+    model = compile_model([lead, trail], [p, q])
+    whole = analyze(model, ())
+    with block(2):
+        assert model.space.split() == 1  # the frontier is found by parts
+        parts = analyze(model, ())
+    assert_same_analysis(parts, whole)
+    u = model.utilities(model.space.levels(0, 4))
+    assert u[0].tolist() == u[2].tolist() == [1e9 + 0.5, 0.5]  # (a, x) and (b, x)
+    assert whole.pareto.indices.tolist() == [0, 1] and whole.pareto.counts.tolist() == [2, 1]

@@ -93,6 +93,13 @@ def test_newton_drops_a_row_whose_probability_falls_below_the_threshold():
     pts = np.array([[1.0, 0.0], [0.2, 0.2]])
     lam = _newton_on_support(pts, w, np.array([1.0 - 1e-13, 1e-13]))
     assert lam[1] > 0.0
+    # a row dropped with mass still on it (9e-13 on the midpoint (0.5, 0.5), which Newton's
+    # step leaves as it is): the rest is renormalised, so the probabilities still sum to 1
+    pts = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    for start in ((0.3 - 4.5e-13, 0.7 - 4.5e-13, 9e-13), (0.2, 0.8 - 9e-13, 9e-13)):
+        lam = _newton_on_support(pts, w, np.array(start))
+        assert lam[2] == 0.0 and lam[:2] == pytest.approx([0.5, 0.5], abs=1e-15)
+        assert abs(lam.sum() - 1.0) <= 1e-15
 
 
 def test_a_reported_mixture_drops_probabilities_below_the_threshold_only():
