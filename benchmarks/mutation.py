@@ -391,6 +391,10 @@ EQUIVALENT: dict[str, str] = {
     "analysis-44c2cc4c": "_Front.empty with a utilities array of one row: read only after "
     "front.indices.size is tested, or indexed by argsort(indices) (empty): shape (0, p) "
     "either way",
+    # seed 9696, reviewed after the run (no test written first)
+    "formulation-59102904": "_condition_span's first correction loop tested with > for >=: "
+    "the loop never runs either way (formulation-745152f9's proof: ceil(fl(start - low)) "
+    "never passes a lattice point >= start), and a stricter test keeps it so",
 }
 
 #: Calls whose arguments are messages, progress reports or declarations, not behaviour.
