@@ -48,13 +48,7 @@ import numpy as np
 
 from simulator.solvers.lottery import ZERO_GAIN
 from simulator.solvers.milp.formulation import Formulation
-from simulator.solvers.milp.program import (
-    FEAS_TOL,
-    STRICT,
-    Program,
-    Solved,
-    solver_tolerance,
-)
+from simulator.solvers.milp.program import FEAS_TOL, STRICT, Program, Solved, solver_tolerance
 
 __all__ = [
     "NASH_ROUNDS",

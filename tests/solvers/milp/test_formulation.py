@@ -5,11 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator import analyze
+from simulator.analysis_milp import analyze_milp
 from simulator.model import (
     Condition,
     ContinuousIssue,
     DiscreteIssue,
+    Implication,
     Interaction,
+    Model,
     Party,
     PiecewiseLinearValue,
     TableValue,
@@ -19,6 +23,7 @@ from simulator.model.rules import BOUND_ATOL
 from simulator.solvers.milp.concepts import _program
 from simulator.solvers.milp.formulation import formulate
 from simulator.solvers.milp.program import Program
+from tests.solvers.milp.test_methods_agree import check_methods_agree
 
 PIECES = PiecewiseLinearValue((1.0, 4.0, 7.0), (0.0, 1.0, 0.25))
 
@@ -183,15 +188,13 @@ def test_a_condition_on_a_one_point_issue_holds_exactly_as_enumeration_says(v, o
         assert feasible(red) == (holds, holds), (red, v)
 
 
-def _one_point_rules_model(kind: str, holds: bool) -> object:
+def _one_point_rules_model(kind: str, holds: bool) -> Model:
     # x has one value, 2.0: a condition on it is a constant (true for x >= 1, false for
     # x <= 1), which the MILP carries as the constant of its indicator. Each ``kind`` puts
     # such a constant where it changes the answer: an implication's antecedent or
     # consequent (a constraint, or a red line the open zone's analysis asks about: would
     # breaking it add outcomes?), or one condition of an interaction's bonus (which q's
     # reservation blocks depends on whether the bonus is paid).
-    from simulator.model import Implication
-
     deal = DiscreteIssue("deal", ("a", "b", "c"))
     x = ContinuousIssue("x", 2.0, 2.0, 1)
     on_x = Condition("x", low=1.0) if holds else Condition("x", high=1.0)
@@ -220,10 +223,6 @@ def _one_point_rules_model(kind: str, holds: bool) -> object:
     ["antecedent", "consequent", "red line antecedent", "red line consequent", "interaction"],
 )
 def test_rules_on_a_one_point_issue_agree_with_enumeration(kind, holds):
-    from simulator import analyze
-    from simulator.analysis_milp import analyze_milp
-    from tests.solvers.milp.test_methods_agree import check_methods_agree
-
     model = _one_point_rules_model(kind, holds)
     check_methods_agree(model, skip_known_bugs=False, check_frontier=True)
     # off the grid too: the same zone, Nash outcome and blocking red lines
