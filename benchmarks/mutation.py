@@ -395,6 +395,11 @@ EQUIVALENT: dict[str, str] = {
     "formulation-59102904": "_condition_span's first correction loop tested with > for >=: "
     "the loop never runs either way (formulation-745152f9's proof: ceil(fl(start - low)) "
     "never passes a lattice point >= start), and a stricter test keeps it so",
+    "count-31d47336": "_exact's bounds of the remaining issues without row 0: hi_rest and "
+    "lo_rest are read only at k + 1 >= 1",
+    "lottery-3f6215cd": "bisection with >= 0 for > 0: at a slope of exactly 0 mid is the root; "
+    "the original bisects on below it and returns a point within its stopping width "
+    "(1e-16 hi) of it, the mutant returns it: the same step to rounding",
 }
 
 #: Calls whose arguments are messages, progress reports or declarations, not behaviour.

@@ -206,6 +206,9 @@ def test_pareto_mask_beyond_moocore_equals_brute_force(monkeypatch, block, pairs
     expected = _brute_force(points)
     assert expected.sum() == n + 5  # the originals and 5 duplicates
     assert pareto_mask(points).tolist() == expected.tolist()
+    # domination is unchanged by moving every point alike, to negative values or large ones
+    for shift in (-10.0, 1e3):
+        assert pareto_mask(points + shift).tolist() == expected.tolist(), shift
 
 
 def test_pareto_mask_on_degenerate_shapes():

@@ -37,7 +37,7 @@ from simulator.solvers.milp import concepts as mc
 from simulator.solvers.milp.concepts import TIE_TOL
 from simulator.solvers.milp.formulation import MAX_LATTICE, _condition_span, formulate
 from simulator.solvers.milp.frontier import epsilon_frontier
-from simulator.solvers.milp.program import Program, Solved
+from simulator.solvers.milp.program import MIP_GAP, Program, Solved
 from tests.solvers.milp.test_methods_agree import check_methods_agree
 from tests.solvers.milp.test_milp_exact import _three_parties as _three_parties_model
 
@@ -404,6 +404,24 @@ def test_each_pick_reports_the_gap_its_solver_left(monkeypatch):
             assert pick.tolerance >= 0.01, concept
         else:
             assert pick.tolerance == pytest.approx(0.01, abs=1e-7), concept
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e3, 1e6])
+def test_a_picks_tolerance_covers_the_relative_gap_asked_of_the_solver(scale):
+    # HiGHS stops within MIP_GAP of the objective's size: on utilities of size ``scale`` a
+    # proven optimum is known only to MIP_GAP * scale, and the tolerance must say so
+    d = DiscreteIssue("d", ("a", "b", "c"))
+    p = Party("p", 0.0, {"d": scale}, {"d": TableValue((1.0, 0.6, 0.0))}, normalise=False)
+    q = Party("q", 0.0, {"d": scale}, {"d": TableValue((0.0, 0.6, 1.0))}, normalise=False)
+    f = formulate(compile_model([d], [p, q]))
+    for concept in ("utilitarian", "egalitarian"):
+        pick = getattr(mc, concept)(f)
+        assert f.decode(pick.x) == {"d": "b"}, concept
+        assert pick.objective == pytest.approx(
+            {"utilitarian": 1.2, "egalitarian": 0.6}[concept] * scale
+        )
+        assert pick.tolerance >= MIP_GAP * abs(pick.objective), concept
+        assert pick.tolerance <= 1e-7 * max(1.0, abs(pick.objective)), concept
 
 
 # -- the solver's verdicts ---------------------------------------------------------------------
