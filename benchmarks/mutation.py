@@ -400,6 +400,19 @@ EQUIVALENT: dict[str, str] = {
     "lottery-3f6215cd": "bisection with >= 0 for > 0: at a slope of exactly 0 mid is the root; "
     "the original bisects on below it and returns a point within its stopping width "
     "(1e-16 hi) of it, the mutant returns it: the same step to rounding",
+    # seed 9797, reviewed after the run (no test written first)
+    "count-2dca9746": "_BLOCK 2**21 for 2**20: how many candidate states are built at once "
+    "(memory, speed), not which (as count-ea5bcefd)",
+    "count-f105d793": "_Merger.add tests keys.shape[1] for shape[0]: a state has a column per "
+    "signatory (at least one), so the mutant also queues empty batches, which merge to nothing",
+    "formulation-0ff16770": "_lattice's step (v[-1] + v[0]) / (n - 1): an even grid not from 0 "
+    "is no longer seen as a lattice and gets one binary per level: the same programme's "
+    "answers, more slowly (as formulation-53fcbaeb)",
+    "pareto-f091d504": "_SCREEN_FROM 65 for 64: the screen only saves time (as pareto-5d4a75ad)",
+    "lottery-7f55e006": "kalai_lottery's second programme asks for shares of t + 1e-9 for "
+    "t - 1e-9: a shift of 2e-9 on shares in [0, 1], below the primal feasibility tolerance of "
+    "linprog's HiGHS (1e-7), so the same programme and lottery "
+    "(test_kalai_lottery_takes_the_largest_total_among_lotteries_reaching_its_share)",
 }
 
 #: Calls whose arguments are messages, progress reports or declarations, not behaviour.

@@ -213,6 +213,24 @@ def test_the_share_of_an_empty_scan_is_zero():
 # -- kalai_lottery: the zero-gain threshold and the LP's failure --------------------------------
 
 
+@pytest.mark.parametrize(
+    "gains",
+    [
+        [[1.0, 0.0, 1.0], [0.0, 1.0, 0.5], [0.0, 1.0, 1.0]],
+        [[0.0, 1.0, 0.5], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0]],
+        [[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.5, 0.5, 1.0]],
+    ],
+)
+def test_kalai_lottery_takes_the_largest_total_among_lotteries_reaching_its_share(gains):
+    # every lottery here reaching the best common share (1/2 of each ideal) gives the first
+    # two parties 1/2 each; the third gets between 1/2 and 1. The first programme may stop
+    # at any of them (HiGHS does stop below 1 on these); the second takes the most in total.
+    from simulator.solvers.lottery import kalai_lottery
+
+    m = kalai_lottery(np.array(gains))
+    assert m.gains == pytest.approx([0.5, 0.5, 1.0], abs=1e-8)
+
+
 def test_kalai_lottery_leaves_out_a_party_whose_best_is_exactly_zero_gain():
     from simulator.solvers.lottery import ZERO_GAIN, kalai_lottery
 
