@@ -52,7 +52,7 @@ class Mixture:
     probabilities : their probabilities (summing to 1).
     gains : the expected gain of each party.
     gap : a bound on how far the objective may be from the optimum (0 for an exact LP
-        optimum up to HiGHS's feasibility tolerance of 1e-9).
+        optimum, up to the feasibility tolerance of linprog's HiGHS, 1e-7).
     """
 
     rows: np.ndarray
